@@ -1,0 +1,64 @@
+"""Competition rules (C5-C16, P1, R3) as plain functions over plain data.
+
+No Flask, no SQLAlchemy: callers load data, call these functions and persist
+the results. Every number (places, pass marks, caps, weights, durations) is a
+parameter; notice values from the seed texts are in ``presets``.
+"""
+
+from ._numbers import exact
+from .eligibility import (
+    Alternative,
+    AlternativeOutcome,
+    CandidateProfile,
+    Diploma,
+    EducationLevels,
+    EligibilityResult,
+    EligibilityRules,
+    Experience,
+    ExperienceKind,
+    check_alternative,
+    check_eligibility,
+    counted_months,
+    month_measure,
+    qualifying_diploma,
+)
+from .exclusion import DEFAULT_DECIDING_BODY, Body, Exclusion, ExclusionGround, deciding_body, exclusion
+from .mcq import (
+    GivenTest,
+    McqScore,
+    NeutralisationOutcome,
+    Question,
+    QuestionResult,
+    inclusive_pass,
+    score_mcq,
+    simulate_neutralisation,
+)
+from .passmarks import PassFailure, PassMark, PassResult, combined, evaluate, threshold
+from .phases import Booking, EliminatoryOutcome, PhaseSequence, Status, apply_eliminatory_failure
+from .ranking import RankedEntry, Rounding, Selection, invitation_cap, rank_scores, select_with_ties
+from .reserve import (
+    DocumentCheckResult,
+    ListedPerson,
+    PublicationLine,
+    document_check,
+    name_sort_key,
+    publication_order,
+)
+from .screener import ScreenerScale, answered_none, rank_screener, reading_order, screener_score, validate_weights
+
+__all__ = [
+    "exact",
+    "Alternative", "AlternativeOutcome", "CandidateProfile", "Diploma", "EducationLevels",
+    "EligibilityResult", "EligibilityRules", "Experience", "ExperienceKind", "check_alternative",
+    "check_eligibility", "counted_months", "month_measure", "qualifying_diploma",
+    "DEFAULT_DECIDING_BODY", "Body", "Exclusion", "ExclusionGround", "deciding_body", "exclusion",
+    "GivenTest", "McqScore", "NeutralisationOutcome", "Question", "QuestionResult", "inclusive_pass",
+    "score_mcq", "simulate_neutralisation",
+    "PassFailure", "PassMark", "PassResult", "combined", "evaluate", "threshold",
+    "Booking", "EliminatoryOutcome", "PhaseSequence", "Status", "apply_eliminatory_failure",
+    "RankedEntry", "Rounding", "Selection", "invitation_cap", "rank_scores", "select_with_ties",
+    "DocumentCheckResult", "ListedPerson", "PublicationLine", "document_check", "name_sort_key",
+    "publication_order",
+    "ScreenerScale", "answered_none", "rank_screener", "reading_order", "screener_score",
+    "validate_weights",
+]
