@@ -12,8 +12,11 @@ the leap days; partial months count pro rata to their own length. All sums are
 by rounding.
 
 Rules (002 1.3 b, 003 section 3):
-- experience counts only from the award date of the alternative's qualifying
-  diploma (the earliest awarded diploma at or above the required level);
+- experience counts only from the award date (that day included) of the
+  alternative's qualifying diploma: the earliest awarded diploma at or above
+  the required level, so each alternative may count from a different date;
+- the deadline day itself counts (day granularity; the time of day of the
+  deadline is the caller's concern);
 - part-time counts pro rata (6 months at 1/2 time = 3 months);
 - a doctorate counts, paid or not, up to a cap (3 years in 002; data) and only
   if the degree was awarded by ``as_at``;
