@@ -1,0 +1,332 @@
+"""Holiday calendars per place and per year (D2).
+
+Working days are every day except Saturdays, Sundays and the public holidays of
+the institution where the act is to be done (Reg 1182/71 Art 2(2)): for EPSO and
+the appointing authority the Commission's Brussels list (place ``brussels``),
+for the General Court the Court's Luxembourg list (place ``court``).
+
+Holidays are data. A year is either *generated* from the usual pattern and
+marked ``provisional``, or *loaded* from an official list and marked
+``confirmed`` (an administrator checks it against the official decision). A
+calendar covers a contiguous range of years; asking about a date outside it
+raises ``CalendarRangeError`` instead of silently treating it as a normal year.
+
+Each ``Calendar`` precomputes, once, for every day of its range the number of
+working days strictly before it, and the list of working days in order. Every
+working-day question (n-th working day after or before a date, next working
+day, working days in a span) is then one or two list look-ups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from .errors import CalendarRangeError, DeadlineError
+
+PROVISIONAL = "provisional"
+CONFIRMED = "confirmed"
+STATUSES = (PROVISIONAL, CONFIRMED)
+
+DEFAULT_FIRST_YEAR = 2000
+DEFAULT_LAST_YEAR = 2050
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def easter_sunday(year: int) -> dt.date:
+    """Gregorian Easter Sunday (Anonymous Gregorian algorithm, Meeus/Jones/Butcher)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l = (32 + 2 * e + 2 * i - h - k) % 7  # noqa: E741 (name from the algorithm)
+    m = (a + 11 * h + 22 * l) // 451
+    month, day = divmod(h + l - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+@dataclass(frozen=True, order=True)
+class Holiday:
+    """One non-working day with the name shown in a deadline's trace."""
+
+    date: dt.date
+    name: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"date": self.date.isoformat(), "weekday": WEEKDAY_NAMES[self.date.weekday()], "name": self.name}
+
+
+@dataclass(frozen=True)
+class CalendarYear:
+    """The holiday list of one place for one year, with its status and source (D2)."""
+
+    place: str
+    year: int
+    holidays: tuple[Holiday, ...]
+    status: str = PROVISIONAL
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise DeadlineError(f"calendar status must be one of {STATUSES}, not {self.status!r}")
+        for h in self.holidays:
+            if h.date.year != self.year:
+                raise DeadlineError(f"holiday {h.date} ({h.name}) is not in year {self.year}")
+        object.__setattr__(self, "holidays", tuple(sorted(set(self.holidays))))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, status: str = CONFIRMED) -> "CalendarYear":
+        """Load an official list: ``{"place", "year", "holidays": [{"date", "name"}], "source", "status"?}``.
+
+        A loaded list is ``confirmed`` unless the data says otherwise.
+        """
+        try:
+            holidays = tuple(Holiday(dt.date.fromisoformat(h["date"]), str(h["name"])) for h in data["holidays"])
+            return cls(
+                place=str(data["place"]),
+                year=int(data["year"]),
+                holidays=holidays,
+                status=str(data.get("status", status)),
+                source=str(data.get("source", "")),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, DeadlineError):
+                raise
+            raise DeadlineError(f"malformed calendar year data: {exc}") from exc
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "place": self.place,
+            "year": self.year,
+            "status": self.status,
+            "source": self.source,
+            "holidays": [h.to_dict() for h in self.holidays],
+        }
+
+
+@dataclass(frozen=True)
+class HolidayPattern:
+    """The usual holiday pattern of a place, used to generate provisional years (D2).
+
+    ``fixed`` are (month, day, name); ``easter`` are (offset from Easter Sunday, name).
+    """
+
+    place: str
+    fixed: tuple[tuple[int, int, str], ...]
+    easter: tuple[tuple[int, str], ...]
+    source: str
+
+    def year(self, year: int) -> CalendarYear:
+        """Generate ``year``; holidays falling on a Saturday or Sunday are left out."""
+        days = [Holiday(dt.date(year, m, d), name) for m, d, name in self.fixed]
+        sunday = easter_sunday(year)
+        days += [Holiday(sunday + dt.timedelta(days=off), name) for off, name in self.easter]
+        weekdays = tuple(h for h in days if h.date.weekday() < 5)
+        return CalendarYear(self.place, year, weekdays, PROVISIONAL, self.source)
+
+
+_COMMON_FIXED = (
+    (1, 1, "New Year's Day"),
+    (1, 2, "Day after New Year's Day"),
+    (5, 1, "Labour Day"),
+    (5, 9, "Anniversary of the Schuman Declaration (Europe Day)"),
+    (8, 15, "Assumption"),
+    (11, 1, "All Saints' Day"),
+    (11, 2, "All Souls' Day"),
+    (12, 24, "Christmas Eve (end-of-year closure)"),
+    (12, 25, "Christmas Day"),
+    (12, 26, "St Stephen's Day (end-of-year closure)"),
+    *((12, d, "End-of-year closure") for d in range(27, 32)),
+)
+_COMMON_EASTER = (
+    (-3, "Maundy Thursday"),
+    (-2, "Good Friday"),
+    (1, "Easter Monday"),
+    (39, "Ascension Day"),
+    (40, "Day after Ascension Day"),
+    (50, "Whit Monday"),
+)
+_PATTERN_SOURCE = "generated from the usual pattern (RULES D2); provisional until confirmed"
+
+PATTERNS: dict[str, HolidayPattern] = {
+    "brussels": HolidayPattern(
+        "brussels",
+        tuple(sorted(_COMMON_FIXED + ((7, 21, "Belgian National Day"),))),
+        _COMMON_EASTER,
+        _PATTERN_SOURCE + " (Commission, Brussels)",
+    ),
+    "court": HolidayPattern(
+        "court",
+        tuple(sorted(_COMMON_FIXED + ((6, 23, "Luxembourg National Day"),))),
+        _COMMON_EASTER,
+        _PATTERN_SOURCE + " (General Court, Luxembourg)",
+    ),
+}
+
+
+class Calendar:
+    """Working days of one place over a contiguous range of years.
+
+    Treated as immutable: ``with_year`` returns a new calendar. The index lists
+    (``_before``, ``_workdays``) are shared with the fast paths in ``periods``
+    and ``bulk``.
+    """
+
+    def __init__(self, place: str, years: Iterable[CalendarYear]):
+        by_year = {y.year: y for y in years}
+        if not by_year:
+            raise DeadlineError(f"calendar {place!r} has no years")
+        first, last = min(by_year), max(by_year)
+        missing = sorted(set(range(first, last + 1)) - set(by_year))
+        if missing:
+            raise DeadlineError(f"calendar {place!r} has gaps: no list for {missing}")
+        for y in by_year.values():
+            if y.place != place:
+                raise DeadlineError(f"year {y.year} belongs to place {y.place!r}, not {place!r}")
+        self.place = place
+        self.years: Mapping[int, CalendarYear] = dict(sorted(by_year.items()))
+        self.first_year, self.last_year = first, last
+        self._names = {h.date.toordinal(): h.name for y in self.years.values() for h in y.holidays}
+        self._base = dt.date(first, 1, 1).toordinal()
+        end = dt.date(last, 12, 31).toordinal()
+        # _before[i]: working days strictly before day base+i (length = days + 1).
+        # _workdays[k]: ordinal of the (k+1)-th working day of the range.
+        before, workdays = [0], []
+        for o in range(self._base, end + 1):
+            if (o - 1) % 7 < 5 and o not in self._names:  # ordinal 1 (0001-01-01) is a Monday
+                workdays.append(o)
+            before.append(len(workdays))
+        self._before = before
+        self._workdays = workdays
+        self._end = end
+
+    # -- range -------------------------------------------------------------
+    def _index(self, d: dt.date) -> int:
+        i = d.toordinal() - self._base
+        if not 0 <= i <= self._end - self._base:
+            raise self._range_error(d.year)
+        return i
+
+    def _range_error(self, year: int) -> CalendarRangeError:
+        return CalendarRangeError(
+            f"no {self.place} calendar for {year} (calendars cover {self.first_year}-{self.last_year})"
+        )
+
+    def year(self, year: int) -> CalendarYear:
+        """The holiday list of ``year``; ``CalendarRangeError`` outside the range."""
+        try:
+            return self.years[year]
+        except KeyError:
+            raise self._range_error(year) from None
+
+    def with_year(self, year: CalendarYear) -> "Calendar":
+        """A new calendar where ``year`` replaces (or extends the range by) that year's list."""
+        return Calendar(self.place, {**self.years, year.year: year}.values())
+
+    # -- single days ---------------------------------------------------------
+    def is_working_day(self, d: dt.date) -> bool:
+        i = self._index(d)
+        return self._before[i + 1] != self._before[i]
+
+    def non_working_reason(self, d: dt.date) -> str | None:
+        """``None`` for a working day, else ``Saturday``/``Sunday`` or the holiday's name."""
+        self._index(d)
+        wd = d.weekday()
+        if wd >= 5:
+            return WEEKDAY_NAMES[wd]
+        return self._names.get(d.toordinal())
+
+    # -- counting ----------------------------------------------------------
+    def _workday(self, k: int, year_hint: int) -> dt.date:
+        if not 0 <= k < len(self._workdays):
+            raise self._range_error(year_hint)
+        return dt.date.fromordinal(self._workdays[k])
+
+    def add_working_days(self, d: dt.date, n: int) -> dt.date:
+        """The n-th working day after ``d`` (n > 0) or before ``d`` (n < 0); ``d`` is not counted (D1)."""
+        i = self._index(d)
+        if n > 0:
+            return self._workday(self._before[i + 1] + n - 1, self.last_year + 1)
+        if n < 0:
+            return self._workday(self._before[i] + n, self.first_year - 1)
+        raise DeadlineError("a working-day count must not be zero")
+
+    def next_working_day(self, d: dt.date) -> dt.date:
+        """``d`` itself if it is a working day, else the first working day after it (D5)."""
+        return self._workday(self._before[self._index(d)], self.last_year + 1)
+
+    def working_days_between(self, first: dt.date, last: dt.date) -> int:
+        """Number of working days in ``[first, last]`` (both included)."""
+        return self._before[self._index(last) + 1] - self._before[self._index(first)]
+
+    def non_working_days(self, first: dt.date, last: dt.date) -> Iterator[tuple[dt.date, str]]:
+        """Each non-working day in ``[first, last]`` with its reason, for the trace."""
+        i, j = self._index(first), self._index(last)
+        for k in range(i, j + 1):
+            if self._before[k + 1] == self._before[k]:
+                day = dt.date.fromordinal(self._base + k)
+                yield day, self.non_working_reason(day)  # type: ignore[misc]
+
+    def __repr__(self) -> str:
+        return f"Calendar({self.place!r}, {self.first_year}-{self.last_year})"
+
+
+@dataclass(frozen=True)
+class CalendarSet:
+    """The calendars of all places; the unit that recomputation compares (old vs new)."""
+
+    calendars: Mapping[str, Calendar] = field(default_factory=dict)
+
+    def __getitem__(self, place: str) -> Calendar:
+        try:
+            return self.calendars[place]
+        except KeyError:
+            raise DeadlineError(f"unknown calendar place {place!r} (known: {', '.join(self.calendars)})") from None
+
+    def places(self) -> tuple[str, ...]:
+        return tuple(self.calendars)
+
+    def with_year(self, year: CalendarYear) -> "CalendarSet":
+        """A new set in which ``year`` (e.g. a confirmed official list) replaces the old list."""
+        return CalendarSet({**self.calendars, year.place: self[year.place].with_year(year)})
+
+    def changed_years(self, other: "CalendarSet") -> set[tuple[str, int]]:
+        """(place, year) pairs whose holiday list differs between ``self`` and ``other``."""
+        changed = set()
+        for place in set(self.calendars) | set(other.calendars):
+            mine = self.calendars.get(place)
+            theirs = other.calendars.get(place)
+            years = set(mine.years if mine else ()) | set(theirs.years if theirs else ())
+            for y in years:
+                a = mine.years.get(y) if mine else None
+                b = theirs.years.get(y) if theirs else None
+                if a is None or b is None or a.holidays != b.holidays:
+                    changed.add((place, y))
+        return changed
+
+
+def generated_calendar(place: str, first: int = DEFAULT_FIRST_YEAR, last: int = DEFAULT_LAST_YEAR) -> Calendar:
+    """A calendar of provisional years generated from the place's pattern (D2)."""
+    try:
+        pattern = PATTERNS[place]
+    except KeyError:
+        raise DeadlineError(f"no holiday pattern for place {place!r}") from None
+    return Calendar(place, (pattern.year(y) for y in range(first, last + 1)))
+
+
+@cache
+def default_calendars() -> CalendarSet:
+    """Generated 2000-2050 for every place, with the shipped official lists confirmed."""
+    from .official_calendars import OFFICIAL_YEARS
+
+    calendars = CalendarSet({place: generated_calendar(place) for place in PATTERNS})
+    for data in OFFICIAL_YEARS:
+        calendars = calendars.with_year(CalendarYear.from_dict(data))
+    return calendars
