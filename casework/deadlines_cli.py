@@ -1,0 +1,116 @@
+"""Command line for the deadline engine: ``casework deadline ...`` and ``casework calendar ...``.
+
+``deadline_group`` and ``calendar_group`` are registered in the main CLI. Bad
+input (unknown unit or rule, malformed date, year outside the calendars) ends
+with a one-line message on stderr and a non-zero exit, never a traceback.
+A notice's rule set (``--rules EPSO/AD/398/22``) is found through
+``ctx.obj["resolve_rule_set"]`` (reference -> RuleSet) when the caller provides it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import click
+
+from casework.deadlines import (
+    DeadlineError,
+    DeadlineResult,
+    RuleSet,
+    UnknownRuleSetError,
+    add_period,
+    compute_rule,
+    default_calendars,
+    get_rule_set,
+    parse_when,
+)
+from casework.deadlines.calendars import PATTERNS, WEEKDAY_NAMES
+from casework.deadlines.rules import DEFAULT_RULE_SET
+
+PLACES = click.Choice(sorted(PATTERNS))
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn engine errors into a one-line ``Error: ...`` on stderr (exit code 1)."""
+    try:
+        yield
+    except DeadlineError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _print(result: DeadlineResult, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(result.last_day.isoformat() if result.last_day else "suspended")
+
+
+def _rule_set(ctx: click.Context, name: str) -> RuleSet:
+    try:
+        return get_rule_set(name)
+    except UnknownRuleSetError:
+        resolve: Callable[[str], RuleSet | None] | None = getattr(ctx.obj, "get", lambda _k: None)("resolve_rule_set")
+        found = resolve(name) if resolve else None
+        if found is None:
+            raise
+        return found
+
+
+@click.group("deadline")
+def deadline_group() -> None:
+    """Compute legal deadlines (Reg 1182/71; RULES D1-D10)."""
+
+
+@deadline_group.command("add", context_settings={"ignore_unknown_options": True})
+@click.argument("period")
+@click.option("--from", "when", required=True, help="Event date (2025-05-02) or ISO instant with offset.")
+@click.option("--calendar", "place", type=PLACES, default="brussels", show_default=True,
+              help="Whose working days count (D2).")
+@click.option("--no-roll", is_flag=True, help="Do not move a last day off a weekend or holiday (Art 3(4)).")
+@click.option("--no-art-3-5", is_flag=True, help="Do not extend to two working days (Art 3(5)).")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole result with its trace.")
+def deadline_add(period: str, when: str, place: str, no_roll: bool, no_art_3_5: bool, as_json: bool) -> None:
+    """Add PERIOD (10cd, 15wd, 3m, 1y; negative counts backwards, e.g. -5wd) to --from."""
+    with _user_errors():
+        result = add_period(period, parse_when(when), place=place, roll_forward=not no_roll,
+                            art_3_5=not no_art_3_5)
+    _print(result, as_json)
+
+
+@deadline_group.command("rule")
+@click.argument("name")
+@click.option("--from", "when", required=True, help="Event date (2025-05-02) or ISO instant with offset.")
+@click.option("--rules", "rules", default=DEFAULT_RULE_SET, show_default=True,
+              help="Rule set: 2022, 2015 or a notice reference.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole result with its trace.")
+@click.pass_context
+def deadline_rule(ctx: click.Context, name: str, when: str, rules: str, as_json: bool) -> None:
+    """Deadline of the named rule NAME (e.g. review, art90-complaint) for the event --from."""
+    with _user_errors():
+        result = compute_rule(name, parse_when(when), _rule_set(ctx, rules))
+    _print(result, as_json)
+
+
+@click.group("calendar")
+def calendar_group() -> None:
+    """Holiday calendars per place and year (D2)."""
+
+
+@calendar_group.command("show")
+@click.argument("year", type=int)
+@click.option("--place", type=PLACES, default="brussels", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the year as JSON (the loadable format).")
+def calendar_show(year: int, place: str, as_json: bool) -> None:
+    """List the holidays of YEAR with weekday, name and the year's status."""
+    with _user_errors():
+        cal_year = default_calendars()[place].year(year)
+    if as_json:
+        click.echo(json.dumps(cal_year.to_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{place} {year}: {cal_year.status} ({cal_year.source})")
+    for h in cal_year.holidays:
+        click.echo(f"{h.date.isoformat()}  {WEEKDAY_NAMES[h.date.weekday()]:<9}  {h.name}")
+
