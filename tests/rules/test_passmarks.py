@@ -1,7 +1,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from casework.competitions.rules import PassMark, combined, evaluate, threshold
+from casework.competitions.rules import combined, evaluate, threshold
 from casework.competitions.rules.presets import AD_402_23_REASONING, REASONING_2022
 
 

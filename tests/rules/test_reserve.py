@@ -1,4 +1,3 @@
-import pytest
 from hypothesis import given, settings, strategies as st
 
 from casework.competitions.rules import ListedPerson, document_check, name_sort_key, publication_order
