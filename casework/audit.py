@@ -1,0 +1,48 @@
+"""The audit trail: one row for every change, written in the same transaction as the change."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Index, String, Text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from . import clock
+from .db import Base, JSONType
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[int]
+    action: Mapped[str] = mapped_column(String(80))
+    from_state: Mapped[str | None] = mapped_column(String(80))
+    to_state: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    entity: str,
+    entity_id: int,
+    action: str,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    reason: str | None = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add an audit row to the caller's transaction (never commits)."""
+    event = AuditEvent(
+        at=clock.now(), actor=actor, entity=entity, entity_id=entity_id, action=action,
+        from_state=from_state, to_state=to_state, reason=reason, changes=changes,
+    )
+    session.add(event)
+    return event

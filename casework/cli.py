@@ -1,0 +1,267 @@
+"""The ``casework`` command line.
+
+Every command that touches the database runs in one transaction: an error rolls everything
+back and prints one line (no traceback) with a non-zero exit.
+"""
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+import click
+from flask.cli import FlaskGroup
+from sqlalchemy.orm import Session
+
+from . import create_app, get_db
+from .competitions.definition import DefinitionError
+from .competitions.errors import CompetitionError
+from .competitions.files import ImportFileError
+
+ACTOR = "cli"
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """One transaction for the command; domain errors become one-line messages."""
+    try:
+        with get_db().session_scope() as session:
+            yield session
+    except (CompetitionError, DefinitionError, ImportFileError) as exc:
+        raise click.ClickException(f"{exc} (nothing was changed)") from None
+
+
+def _notice(session: Session, reference: str):
+    from .competitions.notices import find_notice
+    return find_notice(session, reference)
+
+
+def _field(notice, code: str):
+    for field in notice.fields:
+        if field.code == code:
+            return field
+    raise CompetitionError(f"{notice.reference} has no field {code!r}")
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
+def main() -> None:
+    """casework: complaints and legal review for EU open competitions."""
+
+
+# --- database ------------------------------------------------------------------------------
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database to the newest schema (creates it if needed)."""
+    from .migrate import upgrade
+    upgrade(get_db().engine)
+    click.echo(f"database at head ({get_db().engine.url.render_as_string(hide_password=True)})")
+
+
+@db.command("check")
+def db_check() -> None:
+    """Fail if the models and the migrations disagree."""
+    from .migrate import differences
+    diff = differences(get_db().engine)
+    if diff:
+        raise click.ClickException(f"models and database differ: {diff}")
+    click.echo("models and migrations agree")
+
+
+# --- notices -------------------------------------------------------------------------------
+
+@main.group()
+def notice() -> None:
+    """Notices of competition (C14: every amendment is a new version)."""
+
+
+@notice.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+def notice_import(path: Path) -> None:
+    """Publish a notice from a JSON file (format: docs/competitions.md)."""
+    from .competitions.files import import_notice
+    with transaction() as session:
+        n = import_notice(session, path, actor=ACTOR)
+        click.echo(f"{n.reference}: version 1, {len(n.fields)} field(s)")
+
+
+@notice.command("amend")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--reason", required=True, help="Why the notice changes (shown in the version history).")
+@click.option("--published-on", type=click.DateTime(["%Y-%m-%d"]), required=True,
+              help="Publication date of the amendment.")
+@click.option("--reopen", is_flag=True, help="Applications reopen: everyone must revalidate (C14).")
+@click.option("--cancel-test", multiple=True, help="A test whose results are cancelled (repeatable).")
+def notice_amend(path: Path, reason: str, published_on, reopen: bool, cancel_test: tuple[str, ...]) -> None:
+    """Publish an amendment as a new version of the notice."""
+    from .competitions.files import read_json
+    from .competitions.notices import amend_notice
+    with transaction() as session:
+        version = amend_notice(session, read_json(path), actor=ACTOR, reason=reason,
+                               published_on=published_on.date(), reopens_applications=reopen,
+                               cancelled_tests=cancel_test)
+        click.echo(f"version {version.number} published")
+
+
+@notice.command("show")
+@click.argument("reference")
+def notice_show(reference: str) -> None:
+    """Versions, fields and phases of a notice."""
+    from .competitions.notices import definition
+    from .competitions.selection import closed_phases
+    with transaction() as session:
+        n = _notice(session, reference)
+        spec = definition(n.current)
+        click.echo(f"{n.reference} — {n.title}")
+        for v in n.versions:
+            click.echo(f"  version {v.number} of {v.published_on}{': ' + v.reason if v.reason else ''}")
+        click.echo(f"  application deadline {spec.application_deadline.isoformat()} (Brussels)")
+        for f in n.fields:
+            closed = closed_phases(session, f)
+            phases = " → ".join(p.code + ("✓" if p.code in closed else "") for p in spec.phases)
+            click.echo(f"  field {f.code} ({spec.field(f.code).places} places): {phases}")
+
+
+# --- applications and results --------------------------------------------------------------
+
+def _with_progress(label: str, total: int):
+    return click.progressbar(length=total, label=label, file=sys.stderr)
+
+
+@main.group()
+def applications() -> None:
+    """Applications."""
+
+
+@applications.command("import")
+@click.argument("reference")
+@click.argument("path", type=click.Path(path_type=Path))
+def applications_import(reference: str, path: Path) -> None:
+    """Import applications from CSV (all or nothing)."""
+    from .competitions.files import import_applications
+    with transaction() as session:
+        n = _notice(session, reference)
+        total = max(sum(1 for _ in path.open(encoding="utf-8-sig")) - 1, 0) if path.exists() else 0
+        with _with_progress("applications", total) as bar:
+            count = import_applications(session, n, path, actor=ACTOR, progress=bar.update)
+        click.echo(f"{count} application(s) imported")
+
+
+@main.group()
+def results() -> None:
+    """Answer keys and test results."""
+
+
+@results.command("keys")
+@click.argument("reference")
+@click.argument("path", type=click.Path(path_type=Path))
+def results_keys(reference: str, path: Path) -> None:
+    """Import the answer key of MCQ tests (CSV: test, question, correct, points)."""
+    from .competitions.files import import_questions
+    with transaction() as session:
+        click.echo(f"{import_questions(session, _notice(session, reference), path)} question(s) imported")
+
+
+@results.command("import")
+@click.argument("reference")
+@click.argument("path", type=click.Path(path_type=Path))
+def results_import(reference: str, path: Path) -> None:
+    """Import results (CSV: application, test, value[, questions, answers, taken_on])."""
+    from .competitions.files import import_results
+    with transaction() as session:
+        n = _notice(session, reference)
+        total = max(sum(1 for _ in path.open(encoding="utf-8-sig")) - 1, 0) if path.exists() else 0
+        with _with_progress("results", total) as bar:
+            count = import_results(session, n, path, progress=bar.update)
+        click.echo(f"{count} result(s) imported")
+
+
+# --- phases --------------------------------------------------------------------------------
+
+@main.group()
+def phase() -> None:
+    """Running the phases of a competition."""
+
+
+@phase.command("close")
+@click.argument("reference")
+@click.argument("phase_code")
+@click.option("--field", "fields", multiple=True, help="Only this field (repeatable).")
+def phase_close(reference: str, phase_code: str, fields: tuple[str, ...]) -> None:
+    """Decide who goes through PHASE_CODE (C5–C12) and invite them to the next phase (C7)."""
+    from .competitions.selection import close_phase
+    with transaction() as session:
+        reports = close_phase(session, _notice(session, reference), phase_code, actor=ACTOR,
+                              field_codes=list(fields) or None)
+        for r in reports:
+            outcomes = ", ".join(f"{k} {v}" for k, v in sorted(r.outcomes.items()))
+            cutoff = f", cut-off {r.cutoff}" if r.cutoff else ""
+            click.echo(f"field {r.field}: {r.considered} considered, {r.through} through ({outcomes}{cutoff})")
+
+
+# --- exports -------------------------------------------------------------------------------
+
+@main.command("export")
+@click.argument("what", type=click.Choice(["ranking", "invitations", "reserve-list"]))
+@click.argument("reference")
+@click.option("--field", "field_code", required=True, help="Field code.")
+@click.option("--phase", "phase_code", help="For invitations: the phase invited to.")
+@click.option("--tests", help="For a ranking: comma-separated tests (default: the final score).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
+def export(what: str, reference: str, field_code: str, phase_code: str | None, tests: str | None,
+           fmt: str, output) -> None:
+    """Export a ranking, an invitation list or a reserve list."""
+    from .competitions import queries
+    from .competitions.files import write_rows
+    from .competitions.notices import definition
+    with transaction() as session:
+        n = _notice(session, reference)
+        field = _field(n, field_code)
+        if what == "ranking":
+            codes = tuple(tests.split(",")) if tests else definition(n.current).final_score
+            rows = [{"rank": r[0], "application": r[1], "score": str(r[2]), "phase": r[3], "status": r[4]}
+                    for r in queries.ranking(session, field, codes)]
+        elif what == "invitations":
+            if not phase_code:
+                raise CompetitionError("--phase is required for invitations")
+            rows = queries.invitations(session, field, phase_code)
+        else:
+            reserve, entries = queries.reserve_list_rows(session, field)
+            if reserve is None:
+                raise CompetitionError(f"field {field_code} has no reserve list yet")
+            rows = [{"application": r[1], "surname": r[2] if r[4] else "", "given_names": r[3] if r[4] else "",
+                     "name_published": r[4], "final_score": str(r[5]), "reinstated": r[6],
+                     "valid_until": reserve.valid_until.isoformat()} for r in entries]
+        write_rows(rows, fmt, output)
+
+
+# --- demo ----------------------------------------------------------------------------------
+
+@main.group()
+def demo() -> None:
+    """Demo data."""
+
+
+@demo.command("load")
+@click.option("--scale", type=click.IntRange(1, 50), default=1, show_default=True,
+              help="Multiply the number of synthetic candidates.")
+@click.option("--seed", type=int, default=2022, show_default=True)
+def demo_load(scale: int, seed: int) -> None:
+    """Load the three seed notices with synthetic candidates at every stage."""
+    from .demo import load_demo
+    with transaction() as session:
+        summary = load_demo(session, scale=scale, seed=seed)
+        for line in summary:
+            click.echo(line)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

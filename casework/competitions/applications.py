@@ -1,0 +1,116 @@
+"""Candidates and applications (C1–C4, C14): filing, validation, revalidation, withdrawal."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import audit, clock
+from .definition import CEFR, SKILLS, NoticeDefinition
+from .errors import CompetitionError
+from .models import Application, ApplicationState, Candidate, Notice, Status
+from .notices import definition
+from .stages import record_outcome
+
+
+def register_candidate(session: Session, *, email: str, identity_key: str, surname: str,
+                       given_names: str, correspondence_language: str) -> Candidate:
+    """One account per person (C1): a second account for the same identity is refused."""
+    if session.scalar(select(Candidate.id).where(Candidate.identity_key == identity_key)):
+        raise CompetitionError("this person already holds an account (C1: one account per person)")
+    if session.scalar(select(Candidate.id).where(Candidate.email == email)):
+        raise CompetitionError(f"an account with the e-mail address {email} exists already")
+    candidate = Candidate(email=email, identity_key=identity_key, surname=surname, given_names=given_names,
+                          correspondence_language=correspondence_language)
+    session.add(candidate)
+    session.flush()
+    return candidate
+
+
+def check_languages(spec: NoticeDefinition, language_1: str, language_2: str,
+                    levels: dict[str, dict[str, str]]) -> list[str]:
+    """C4: what is wrong with a language choice (empty list: nothing)."""
+    problems = []
+    if language_1 not in spec.language_1:
+        problems.append(f"language 1 {language_1} is not allowed by the notice")
+    if language_2 not in spec.language_2:
+        problems.append(f"language 2 {language_2} is not allowed by the notice "
+                        f"(allowed: {', '.join(spec.language_2)})")
+    if language_1 == language_2:
+        problems.append("language 2 must differ from language 1")
+    for lang, minimum, label in ((language_1, spec.language_1_min, "language 1"),
+                                 (language_2, spec.language_2_min, "language 2")):
+        declared = levels.get(lang, {})
+        for skill in SKILLS:
+            level = declared.get(skill)
+            if level not in CEFR or CEFR.index(level) < CEFR.index(minimum):
+                problems.append(f"{label} {lang}: {skill} must be at least {minimum} "
+                                f"(declared {level or 'nothing'})")
+    return problems
+
+
+def file_application(session: Session, candidate: Candidate, notice: Notice, *, number: str,
+                     field_code: str, language_1: str, language_2: str,
+                     language_levels: dict[str, Any], profile: dict[str, Any],
+                     publish_name: bool = True) -> Application:
+    """A draft application to one field (C2); nothing is checked until validation."""
+    if session.scalar(select(Application.id).where(Application.candidate_id == candidate.id,
+                                                   Application.notice_id == notice.id)):
+        raise CompetitionError(f"{candidate.email} has applied to {notice.reference} already "
+                               "(C2: one field per notice)")
+    field = next((f for f in notice.fields if f.code == field_code), None)
+    if field is None:
+        raise CompetitionError(f"{notice.reference} has no field {field_code!r}")
+    application = Application(
+        number=number, candidate=candidate, notice=notice, field=field,
+        state=ApplicationState.DRAFT, language_1=language_1, language_2=language_2,
+        language_levels=language_levels, profile=profile, publish_name=publish_name,
+        phase="application", status=Status.ACTIVE, reinstated=False)
+    session.add(application)
+    session.flush()
+    return application
+
+
+def validate_application(session: Session, application: Application, *, actor: str) -> None:
+    """C3: the sworn statement; after it nothing changes. Also C14 revalidation."""
+    if application.state not in (ApplicationState.DRAFT, ApplicationState.REVALIDATION_REQUIRED):
+        raise CompetitionError(f"application {application.number} is {application.state.value}: "
+                               "it cannot be validated")
+    version = application.notice.current
+    spec = definition(version)
+    if clock.now() > spec.application_deadline:
+        raise CompetitionError(f"the application deadline ({spec.deadline_wording or spec.application_deadline}) "
+                               "has passed")
+    problems = check_languages(spec, application.language_1, application.language_2,
+                               application.language_levels)
+    if problems:
+        raise CompetitionError("; ".join(problems))
+    before = application.state.value
+    application.state = ApplicationState.VALIDATED
+    application.validated_at = clock.now()
+    application.validated_version_id = version.id
+    audit.record(session, actor=actor, entity="application", entity_id=application.id,
+                 action="validate", from_state=before, to_state="validated",
+                 changes={"notice_version": version.number})
+
+
+def amend_draft(application: Application, **changes: Any) -> None:
+    """Change a draft or an application reopened by an amendment (C3, C14); never a validated one."""
+    if application.state not in (ApplicationState.DRAFT, ApplicationState.REVALIDATION_REQUIRED):
+        raise CompetitionError(f"application {application.number} is validated: it cannot be changed (C3)")
+    if "field_code" in changes:
+        raise CompetitionError("the field cannot be changed (C2)")
+    for name, value in changes.items():
+        if name not in ("language_1", "language_2", "language_levels", "profile", "publish_name"):
+            raise CompetitionError(f"{name} cannot be changed")
+        setattr(application, name, value)
+
+
+def withdraw(session: Session, application: Application, *, actor: str) -> None:
+    """The candidate leaves the competition (C16)."""
+    if application.status in (Status.WITHDRAWN,):
+        raise CompetitionError(f"application {application.number} is withdrawn already")
+    record_outcome(session, application, phase=application.phase, status=Status.WITHDRAWN,
+                   kind="withdrawal", author="epso", actor=actor,
+                   reason="withdrawn by the candidate", published_at=clock.now())

@@ -1,0 +1,94 @@
+"""Notices and their versions (C14): publishing, amending, reading the definition in force."""
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+import json
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .. import audit, clock
+from .definition import NoticeDefinition, parse_definition
+from .errors import CompetitionError
+from .models import (
+    Application, ApplicationState, Field, Notice, NoticeVersion, Score, ScoreState,
+)
+
+
+@lru_cache(maxsize=256)
+def _parse_cached(document: str) -> NoticeDefinition:
+    return parse_definition(json.loads(document))
+
+
+def definition(version: NoticeVersion) -> NoticeDefinition:
+    """The parsed definition of a stored version (cached by content)."""
+    return _parse_cached(json.dumps(version.definition, sort_keys=True))
+
+
+def find_notice(session: Session, reference: str) -> Notice:
+    notice = session.scalar(select(Notice).where(Notice.reference == reference))
+    if notice is None:
+        raise CompetitionError(f"no notice {reference!r}")
+    return notice
+
+
+def publish_notice(session: Session, document: dict[str, Any], *, actor: str) -> Notice:
+    """Create a notice with its first version and its fields."""
+    spec = parse_definition(document)
+    if session.scalar(select(Notice.id).where(Notice.reference == spec.reference)):
+        raise CompetitionError(f"notice {spec.reference} exists already: amend it instead")
+    notice = Notice(reference=spec.reference, title=spec.title)
+    notice.fields = [Field(code=f.code, name=f.name) for f in spec.fields]
+    notice.versions = [NoticeVersion(number=1, published_on=spec.published_on, reason=None,
+                                     definition=document, created_at=clock.now())]
+    session.add(notice)
+    session.flush()
+    audit.record(session, actor=actor, entity="notice", entity_id=notice.id, action="publish",
+                 to_state="version 1", changes={"reference": spec.reference})
+    return notice
+
+
+def amend_notice(session: Session, document: dict[str, Any], *, actor: str, reason: str,
+                 published_on: date, reopens_applications: bool = False,
+                 cancelled_tests: tuple[str, ...] = ()) -> NoticeVersion:
+    """Publish an amendment as a new version (C14).
+
+    ``reopens_applications``: every validated application must be revalidated before the new
+    deadline or it drops out. ``cancelled_tests``: marks of these tests are cancelled (answers
+    not processed, no results; everyone re-sits).
+    """
+    spec = parse_definition(document)
+    notice = find_notice(session, spec.reference)
+    old = definition(notice.current)
+    if {f.code for f in spec.fields} != {f.code for f in old.fields}:
+        raise CompetitionError("an amendment cannot add or remove fields")
+    version = NoticeVersion(number=notice.current.number + 1, published_on=published_on,
+                            reason=reason, definition=document, created_at=clock.now())
+    notice.versions.append(version)
+    session.flush()
+    changes: dict[str, Any] = {"reason": reason}
+    if reopens_applications:
+        apps = session.scalars(select(Application).where(
+            Application.notice_id == notice.id,
+            Application.state == ApplicationState.VALIDATED)).all()
+        for app in apps:
+            app.state = ApplicationState.REVALIDATION_REQUIRED
+        changes["revalidation_required"] = len(apps)
+    if cancelled_tests:
+        changes["cancelled_marks"] = _cancel_tests(session, notice, cancelled_tests)
+    audit.record(session, actor=actor, entity="notice", entity_id=notice.id, action="amend",
+                 from_state=f"version {version.number - 1}", to_state=f"version {version.number}",
+                 reason=reason, changes=changes)
+    return version
+
+
+def _cancel_tests(session: Session, notice: Notice, tests: tuple[str, ...]) -> int:
+    """C14: marks of cancelled test events are not processed and give no result."""
+    result = session.execute(
+        update(Score)
+        .where(Score.test.in_(tests), Score.state == ScoreState.RECORDED,
+               Score.application_id.in_(select(Application.id).where(Application.notice_id == notice.id)))
+        .values(state=ScoreState.CANCELLED))
+    return result.rowcount

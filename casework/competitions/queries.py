@@ -1,0 +1,108 @@
+"""Read-only views of a competition for pages and exports."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import rules
+from .models import (
+    Application, Candidate, Decision, Field, Notice, ReserveList, ReserveListEntry, Score, ScoreState,
+    StageEvent, Status,
+)
+from .notices import definition
+
+
+def overview(session: Session, notice: Notice) -> dict[str, Any]:
+    """Counts of applications per field and status, with places from the version in force."""
+    spec = definition(notice.current)
+    counts: dict[int, dict[str, int]] = {}
+    for field_id, status, n in session.execute(
+            select(Application.field_id, Application.status, func.count())
+            .where(Application.notice_id == notice.id).group_by(Application.field_id, Application.status)):
+        counts.setdefault(field_id, {})[status.value] = n
+    return {
+        "notice": notice, "version": notice.current, "statuses": [s.value for s in Status],
+        "fields": [{"code": f.code, "name": f.name, "places": spec.field(f.code).places,
+                    "total": sum(counts.get(f.id, {}).values()), "by_status": counts.get(f.id, {})}
+                   for f in notice.fields],
+    }
+
+
+@dataclass
+class PublishedList:
+    field: Field
+    published_at: Any
+    valid_until: Any
+    names: list[str]
+    withheld: int
+
+
+def reserve_list_rows(session: Session, field: Field) -> tuple[ReserveList | None, list[tuple]]:
+    reserve = session.scalar(select(ReserveList).where(ReserveList.field_id == field.id))
+    if reserve is None:
+        return None, []
+    rows = session.execute(
+        select(Application.id, Application.number, Candidate.surname, Candidate.given_names,
+               Application.publish_name, ReserveListEntry.final_score, ReserveListEntry.reinstated)
+        .join(ReserveListEntry, ReserveListEntry.application_id == Application.id)
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .where(ReserveListEntry.reserve_list_id == reserve.id)).all()
+    order = {line.candidate_id: i for i, line in enumerate(rules.publication_order(
+        rules.ListedPerson(r[0], r[2], r[3], r[4]) for r in rows))}
+    return reserve, sorted(rows, key=lambda r: order[r[0]])
+
+
+def published_reserve_lists(session: Session, notice: Notice) -> list[PublishedList]:
+    """C12: names in alphabetical order; those who opted out are counted, not named."""
+    out = []
+    for field in notice.fields:
+        reserve, rows = reserve_list_rows(session, field)
+        if reserve is None:
+            continue
+        out.append(PublishedList(field, reserve.published_at, reserve.valid_until,
+                                 [f"{r[2]} {r[3]}" for r in rows if r[4]],
+                                 sum(1 for r in rows if not r[4])))
+    return out
+
+
+def ranking(session: Session, field: Field, tests: tuple[str, ...]) -> list[tuple]:
+    """Applications of a field ranked by the sum of ``tests`` (competition ranking, ties shared)."""
+    totals: dict[int, Decimal] = {}
+    counts: dict[int, int] = {}
+    for app_id, score in session.execute(
+            select(Score.application_id, Score.score)
+            .join(Application, Application.id == Score.application_id)
+            .where(Application.field_id == field.id, Score.test.in_(tests),
+                   Score.state == ScoreState.RECORDED)):
+        totals[app_id] = totals.get(app_id, Decimal(0)) + score
+        counts[app_id] = counts.get(app_id, 0) + 1
+    complete = {k: v for k, v in totals.items() if counts[k] == len(tests)}
+    ranked = rules.rank_scores(complete)
+    info = {r[0]: r[1:] for r in session.execute(
+        select(Application.id, Application.number, Application.phase, Application.status)
+        .where(Application.id.in_(list(complete))))} if complete else {}
+    return [(e.rank, info[e.candidate_id][0], e.score, info[e.candidate_id][1], info[e.candidate_id][2].value)
+            for e in ranked]
+
+
+def invitations(session: Session, field: Field, phase: str) -> list[dict[str, Any]]:
+    """Everyone invited into ``phase`` (C7), by application number, the reinstated flagged (R3)."""
+    rows = session.execute(
+        select(Application.number, Candidate.surname, Candidate.given_names, Decision.kind,
+               Decision.published_at, Decision.source)
+        .join(StageEvent, StageEvent.application_id == Application.id)
+        .join(Decision, Decision.id == StageEvent.decision_id)
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .where(Application.field_id == field.id, StageEvent.phase == phase,
+               StageEvent.status == Status.ACTIVE, Decision.kind.in_(("invited", "admitted")))
+        .order_by(Application.number, Decision.id)).all()
+    seen: dict[str, dict[str, Any]] = {}
+    for number, surname, given, kind, published_at, source in rows:
+        seen.setdefault(number, {"application": number, "surname": surname, "given_names": given,
+                                 "decision": kind, "published_at": published_at.isoformat(),
+                                 "reinstatement": source or ""})
+    return list(seen.values())

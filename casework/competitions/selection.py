@@ -1,0 +1,408 @@
+"""Running a phase of a competition for each field, and carrying reinstated candidates through.
+
+``close_phase`` takes every active candidate at a phase and decides, with the notice's data and
+the pure rules of :mod:`casework.competitions.rules`, who goes through: eligibility (C5),
+screener scores (C6), pass marks with eliminatory failures (C8–C10), the document check (C11),
+the reserve list (C12), and the invitation cap of the next phase with its ties (C7).
+``reinstate`` (R3) puts one candidate back where they were excluded and runs the same logic for
+them alone through every phase the field has already closed, beyond caps and places.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field as dc_field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .. import audit, clock
+from ..clock import BRUSSELS
+from . import rules
+from .definition import NoticeDefinition, PhaseSpec
+from .errors import CompetitionError
+from .models import (
+    Application, ApplicationState, Decision, Field, Notice, NoticeVersion, PhaseClosure,
+    ReserveList, ReserveListEntry, Score, ScoreState, Status,
+)
+from .notices import definition
+from .stages import Outcome, last_exclusion, record_outcome, record_outcomes
+
+
+@dataclass
+class Candidate:
+    """What a phase needs to know of one application."""
+    id: int
+    state: ApplicationState
+    reinstated: bool
+    documents_supported: bool | None
+    profile: dict[str, Any] | None = None
+    marks: dict[str, Decimal] = dc_field(default_factory=dict)
+
+
+@dataclass
+class FieldReport:
+    field: str
+    considered: int = 0
+    through: int = 0
+    outcomes: dict[str, int] = dc_field(default_factory=lambda: defaultdict(int))
+    cutoff: str | None = None
+    pending: list[int] = dc_field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "considered": self.considered, "through": self.through,
+                "outcomes": dict(self.outcomes), "cutoff": self.cutoff}
+
+
+def profile_of(data: dict[str, Any]) -> rules.CandidateProfile:
+    """The declared profile (C5) as the eligibility rules' plain data."""
+    return rules.CandidateProfile(
+        diplomas=tuple(rules.Diploma(d["level"], date.fromisoformat(d["awarded_on"]))
+                       for d in data.get("diplomas", [])),
+        experiences=tuple(
+            rules.Experience(
+                start=date.fromisoformat(e["start"]),
+                end=date.fromisoformat(e["end"]) if e.get("end") else None,
+                fraction=rules.exact(str(e.get("fraction", 1))),
+                in_field=e.get("in_field", False), paid=e.get("paid", True),
+                kind=e.get("kind", "job"), relevant=e.get("relevant", True),
+                degree_awarded_on=date.fromisoformat(e["degree_awarded_on"]) if e.get("degree_awarded_on") else None)
+            for e in data.get("experience", [])))
+
+
+def _phase_tests(spec: NoticeDefinition, phase: PhaseSpec, nxt: PhaseSpec | None) -> set[str]:
+    tests = {t.code for t in phase.tests}
+    if phase.kind in ("document-check", "reserve-list"):
+        tests |= set(spec.final_score)
+    if phase.kind == "screener":
+        tests.add("screener")
+    if nxt and nxt.invitation_cap:
+        tests.add(nxt.invitation_cap.ranking)
+    return tests
+
+
+def _load(session: Session, field: Field, phase: PhaseSpec, tests: set[str],
+          only: int | None = None) -> list[Candidate]:
+    where = [Application.field_id == field.id, Application.phase == phase.code,
+             Application.status == Status.ACTIVE]
+    if only is not None:
+        where.append(Application.id == only)
+    columns = [Application.id, Application.state, Application.reinstated, Application.documents_supported]
+    if phase.kind == "eligibility":
+        columns.append(Application.profile)
+    people = {row[0]: Candidate(*row) for row in session.execute(select(*columns).where(*where))}
+    if tests and people:
+        rows = session.execute(
+            select(Score.application_id, Score.test, Score.score)
+            .join(Application, Application.id == Score.application_id)
+            .where(*where, Score.test.in_(tests), Score.state == ScoreState.RECORDED))
+        for app_id, test, score in rows:
+            people[app_id].marks[test] = score
+    return list(people.values())
+
+
+def _final(spec: NoticeDefinition, c: Candidate) -> Decimal | None:
+    if any(t not in c.marks for t in spec.final_score):
+        return None
+    return sum((c.marks[t] for t in spec.final_score), Decimal(0))
+
+
+class _Run:
+    """One phase for one field: collects outcomes, then writes them in bulk."""
+
+    def __init__(self, session: Session, notice: Notice, version: NoticeVersion, field: Field,
+                 phase: PhaseSpec, *, catching_up: bool, passed_stage: bool, published_at: datetime):
+        self.session, self.notice, self.version, self.field = session, notice, version, field
+        self.spec = definition(version)
+        self.phase = phase
+        index = self.spec.phase_index(phase.code)
+        self.next = self.spec.phases[index + 1] if index + 1 < len(self.spec.phases) else None
+        self.catching_up, self.passed_stage = catching_up, passed_stage
+        self.published_at = published_at
+        self.places = self.spec.field(field.code).places
+        self.report = FieldReport(field.code)
+        self.outcomes: list[Outcome] = []
+        self.unprocessed: list[tuple[int, list[str]]] = []
+
+    def out(self, c: Candidate, status: Status, kind: str, reason: str, ground: str | None = None,
+            author: str | None = None) -> None:
+        self.outcomes.append(Outcome(c.id, self.phase.code, status, kind, self.phase.code,
+                                     author or self.phase.author, reason, ground))
+        self.report.outcomes[kind] += 1
+
+    def wait(self, c: Candidate, why: str) -> None:
+        if not self.catching_up:
+            raise CompetitionError(f"field {self.field.code}, phase {self.phase.code}: {why}")
+        self.report.pending.append(c.id)
+
+    # -- the phase kinds ------------------------------------------------------------------
+    def application(self, people: list[Candidate]) -> list[Candidate]:
+        """C3: only applications validated by the deadline go on; the rest drop out."""
+        if clock.now() <= self.spec.application_deadline:
+            raise CompetitionError(f"applications are open until {self.spec.application_deadline.isoformat()}")
+        through = []
+        for c in people:
+            if c.state is ApplicationState.VALIDATED:
+                through.append(c)
+            else:
+                self.out(c, Status.ELIMINATED, "not-validated", author="epso",
+                         reason="application not validated (or not revalidated, C14) by the deadline")
+        return through
+
+    def eligibility(self, people: list[Candidate]) -> list[Candidate]:
+        """C5: alternatives per field, judged at the application deadline."""
+        field_spec = self.spec.field(self.field.code)
+        alternatives = [rules.Alternative(a.label, a.education, a.experience_months,
+                                          a.field_experience_months) for a in field_spec.eligibility]
+        eligibility_rules = rules.EligibilityRules(rules.EducationLevels(self.spec.education_levels),
+                                                   self.spec.doctorate_max_months)
+        as_at = self.spec.application_deadline.astimezone(BRUSSELS).date()
+        through = []
+        for c in people:
+            result = rules.check_eligibility(profile_of(c.profile or {}), alternatives,
+                                             as_at, eligibility_rules)
+            if result.eligible:
+                through.append(c)
+            else:
+                reasons = "; ".join(f"({o.label}) " + ", ".join(o.failures) for o in result.per_alternative)
+                self.out(c, Status.EXCLUDED, "excluded", reasons,
+                         ground=rules.ExclusionGround.SPECIFIC_ELIGIBILITY.value)
+        return through
+
+    def screener(self, people: list[Candidate]) -> list[Candidate]:
+        """C6: every candidate needs the board's screener score before the ranking."""
+        through = []
+        for c in people:
+            if "screener" in c.marks:
+                through.append(c)
+            else:
+                self.wait(c, f"no screener marks for application id {c.id}")
+        return through
+
+    def tests(self, people: list[Candidate]) -> list[Candidate]:
+        """C8–C10: eliminatory pass marks first; failing one leaves the other marks unprocessed."""
+        specs = self.phase.pass_marks
+        elim = [rules.PassMark(s.tests, s.min) for s in specs if s.eliminatory]
+        rest = [rules.PassMark(s.tests, s.min) for s in specs if not s.eliminatory]
+        phase_tests = [t.code for t in self.phase.tests]
+        through = []
+        for c in people:
+            first = rules.evaluate(c.marks, elim)
+            if not first.passed:
+                missing = [f for f in first.failures if f.achieved is None]
+                if missing:
+                    if self.catching_up:
+                        self.wait(c, "test not taken yet")
+                        continue
+                    self.out(c, Status.EXCLUDED, "excluded", missing[0].reason, author="epso",
+                             ground=rules.ExclusionGround.NO_BOOKING_OR_ABSENCE.value)
+                    continue
+                failed_tests = {t for f in first.failures for t in f.spec.tests}
+                self.unprocessed.append((c.id, [t for t in phase_tests
+                                                if t not in failed_tests and t in c.marks]))
+                self.out(c, Status.ELIMINATED, "failed", "; ".join(f.reason for f in first.failures))
+                continue
+            second = rules.evaluate(c.marks, rest)
+            if second.passed:
+                through.append(c)
+            elif any(f.achieved is None for f in second.failures) and self.catching_up:
+                self.wait(c, "test not taken yet")
+            else:
+                self.out(c, Status.ELIMINATED, "failed", "; ".join(f.reason for f in second.failures))
+        return through
+
+    def document_check(self, people: list[Candidate]) -> list[Candidate]:
+        """C11: in descending order of final score until the places are filled."""
+        scores = {c.id: _final(self.spec, c) for c in people}
+        by_id = {c.id: c for c in people}
+        result = rules.document_check({k: v for k, v in scores.items() if v is not None}, self.places,
+                                      {c.id: c.documents_supported for c in people},
+                                      reinstated=[c.id for c in people if c.reinstated])
+        for cid in result.pending:
+            self.wait(by_id[cid], f"documents of application id {cid} not checked yet")
+        for cid in result.excluded:
+            self.out(by_id[cid], Status.EXCLUDED, "excluded",
+                     "the uploaded documents do not support the application",
+                     ground=rules.ExclusionGround.FALSE_OR_UNSUPPORTED_DECLARATION.value)
+        for cid in result.not_checked:
+            self.out(by_id[cid], Status.ELIMINATED, "not-retained",
+                     "places filled before this file was reached (C11)")
+        return [by_id[cid] for cid in result.listed]
+
+    def reserve_list(self, people: list[Candidate]) -> None:
+        """C12: the best up to the places, all tied at the last place, and the reinstated."""
+        scores = {c.id: _final(self.spec, c) for c in people}
+        selection = rules.select_with_ties({k: v for k, v in scores.items() if v is not None},
+                                           self.places, reinstated=[c.id for c in people if c.reinstated])
+        chosen = set(selection.selected)
+        self.report.cutoff = None if selection.cutoff_score is None else str(selection.cutoff_score)
+        reserve = self.session.scalar(select(ReserveList).where(ReserveList.field_id == self.field.id))
+        if reserve is None:
+            reserve = ReserveList(
+                field_id=self.field.id, notice_version_id=self.version.id,
+                published_at=self.published_at,
+                valid_until=self.published_at.astimezone(BRUSSELS).date()
+                + relativedelta(months=self.spec.reserve_list_validity_months))
+            self.session.add(reserve)
+            self.session.flush()
+        entries = []
+        for c in people:
+            if c.id in chosen:
+                entries.append({"reserve_list_id": reserve.id, "application_id": c.id,
+                                "final_score": scores[c.id], "reinstated": c.reinstated})
+                self.outcomes.append(Outcome(c.id, self.phase.code, Status.RESERVE_LIST, "listed",
+                                             self.phase.code, self.phase.author))
+                self.report.outcomes["listed"] += 1
+            else:
+                self.out(c, Status.ELIMINATED, "not-retained", "below the last place on the reserve list")
+        if entries:
+            self.session.execute(ReserveListEntry.__table__.insert(), entries)
+
+    # -- the run ---------------------------------------------------------------------------
+    def run(self, people: list[Candidate], actor: str, source: str | None = None) -> FieldReport:
+        self.report.considered = len(people)
+        kind = self.phase.kind
+        if self.passed_stage:
+            through = people            # R3: the contested decision at this stage is annulled
+        elif kind == "reserve-list":
+            self.reserve_list(people)
+            through = []
+        else:
+            through = people
+            if kind == "application":
+                through = self.application(through)
+            if kind == "eligibility":
+                through = self.eligibility(through)
+            if kind == "screener":
+                through = self.screener(through)
+            if self.phase.tests:
+                through = self.tests(through)
+            if kind == "document-check":
+                through = self.document_check(through)
+        if self.next is not None:
+            self.advance(through)
+        self.report.through = len(through) if kind != "reserve-list" else self.report.outcomes["listed"]
+        if self.unprocessed:
+            for app_id, tests in self.unprocessed:
+                if tests:
+                    self.session.execute(update(Score).where(Score.application_id == app_id,
+                                                             Score.test.in_(tests))
+                                         .values(state=ScoreState.UNPROCESSED))
+        record_outcomes(self.session, self.outcomes, notice_version_id=self.version.id,
+                        published_at=self.published_at, actor=actor, source=source)
+        return self.report
+
+    def advance(self, through: list[Candidate]) -> None:
+        """Into the next phase, within its invitation cap (C7): ties at the cut-off all go,
+        reinstated candidates go beyond the cap."""
+        cap_spec = self.next.invitation_cap
+        chosen = {c.id for c in through}
+        if cap_spec is not None and not self.catching_up:
+            scores = {c.id: c.marks.get(cap_spec.ranking) for c in through}
+            missing = [cid for cid, s in scores.items() if s is None]
+            if missing:
+                raise CompetitionError(f"field {self.field.code}: no {cap_spec.ranking} score for "
+                                       f"{len(missing)} candidate(s), e.g. application id {missing[0]}")
+            cap = rules.invitation_cap(self.places, cap_spec.multiplier)
+            selection = rules.select_with_ties(scores, cap, reinstated=[c.id for c in through if c.reinstated])
+            chosen = set(selection.selected)
+            self.report.cutoff = None if selection.cutoff_score is None else str(selection.cutoff_score)
+            for c in through:
+                if c.id not in chosen:
+                    self.out(c, Status.ELIMINATED, "not-invited",
+                             f"not among the {cap} best by {cap_spec.ranking} "
+                             f"(cut-off {self.report.cutoff}, C7)")
+        for c in through:
+            if c.id in chosen:
+                kind = "invited" if cap_spec else "admitted"
+                self.outcomes.append(Outcome(c.id, self.next.code, Status.ACTIVE, kind,
+                                             self.phase.code, self.phase.author))
+                self.report.outcomes[kind] += 1
+
+
+def closed_phases(session: Session, field: Field) -> set[str]:
+    return set(session.scalars(select(PhaseClosure.phase).where(PhaseClosure.field_id == field.id)))
+
+
+def close_phase(session: Session, notice: Notice, phase_code: str, *, actor: str,
+                published_at: datetime | None = None,
+                field_codes: list[str] | None = None) -> list[FieldReport]:
+    """Decide who goes through ``phase_code`` in each field (or the given fields)."""
+    version = notice.current
+    spec = definition(version)
+    try:
+        phase = spec.phase(phase_code)
+    except KeyError:
+        raise CompetitionError(f"{notice.reference} has no phase {phase_code!r} "
+                               f"(phases: {', '.join(p.code for p in spec.phases)})") from None
+    published_at = published_at or clock.now()
+    fields = [f for f in notice.fields if field_codes is None or f.code in field_codes]
+    if field_codes and len(fields) != len(set(field_codes)):
+        raise CompetitionError(f"unknown field among {field_codes}")
+    index = spec.phase_index(phase_code)
+    reports = []
+    for field in fields:
+        done = closed_phases(session, field)
+        if phase_code in done:
+            raise CompetitionError(f"field {field.code}: phase {phase_code} is closed already")
+        earlier = [p.code for p in spec.phases[:index] if p.code not in done]
+        if earlier:
+            raise CompetitionError(f"field {field.code}: close phase {earlier[0]} first")
+        run = _Run(session, notice, version, field, phase, catching_up=False, passed_stage=False,
+                   published_at=published_at)
+        people = _load(session, field, phase, _phase_tests(spec, phase, run.next))
+        reports.append(run.run(people, actor))
+        session.add(PhaseClosure(field_id=field.id, phase=phase_code, notice_version_id=version.id,
+                                 closed_at=published_at, actor=actor))
+    session.flush()
+    audit.record(session, actor=actor, entity="notice", entity_id=notice.id, action="close-phase",
+                 to_state=phase_code, changes={"fields": [r.as_dict() for r in reports],
+                                               "notice_version": version.number})
+    return reports
+
+
+def catch_up(session: Session, application: Application, *, actor: str, published_at: datetime,
+             passed_stage: str | None = None, source: str | None = None) -> None:
+    """R3: run the phases the field has closed for one candidate, until they stop or wait."""
+    notice, field = application.notice, application.field
+    spec = definition(notice.current)
+    done = closed_phases(session, field)
+    first = True
+    while application.status is Status.ACTIVE and application.phase in done:
+        phase = spec.phase(application.phase)
+        run = _Run(session, notice, notice.current, field, phase, catching_up=True,
+                   passed_stage=first and phase.code == passed_stage, published_at=published_at)
+        people = _load(session, field, phase, _phase_tests(spec, phase, run.next), only=application.id)
+        report = run.run(people, actor, source=source)
+        session.refresh(application)
+        first = False
+        if report.pending or application.phase == phase.code:
+            break
+def reinstate(session: Session, application: Application, *, author: str, actor: str,
+              published_at: datetime, reason: str, source: str) -> Decision:
+    """R3: put the candidate back at the stage of exclusion and carry them through the stages
+    the competition has already run (beyond caps and places).
+
+    ``source`` links the reinstatement to what caused it (a case, a neutralisation).
+    """
+    if application.status not in (Status.ELIMINATED, Status.EXCLUDED):
+        raise CompetitionError(f"application {application.number} is {application.status.value}: "
+                               "only an eliminated or excluded candidate can be reinstated")
+    contested = last_exclusion(session, application)
+    if contested is None:
+        raise CompetitionError(f"application {application.number} has no exclusion on record")
+    application.reinstated = True
+    decision = record_outcome(
+        session, application, phase=contested.phase, status=Status.ACTIVE, kind="reinstatement",
+        author=author, actor=actor, published_at=published_at, reason=reason,
+        decided_at_phase=contested.phase, source=source)
+    audit.record(session, actor=actor, entity="application", entity_id=application.id,
+                 action="reinstate", from_state=contested.outcome.value, to_state="active",
+                 reason=reason, changes={"stage": contested.phase, "source": source,
+                                         "annulled_decision": contested.id})
+    catch_up(session, application, actor=actor, published_at=published_at,
+             passed_stage=contested.phase, source=source)
+    return decision

@@ -1,0 +1,29 @@
+"""Configuration read from the environment.
+
+SQLite in the instance folder is the zero-setup default; ``DATABASE_URL`` selects another
+database, PostgreSQL in production (``postgresql+psycopg://user@host/db``).
+"""
+from __future__ import annotations
+
+import os
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common ``postgres://`` / ``postgresql://`` spellings and use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    DATABASE_URL = os.environ.get("DATABASE_URL")  # None: SQLite file in the instance folder
+    WTF_CSRF_ENABLED = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test"
