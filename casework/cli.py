@@ -263,5 +263,15 @@ def demo_load(scale: int, seed: int) -> None:
             click.echo(line)
 
 
+@demo.command("status")
+def demo_status() -> None:
+    """Print 'empty' when the database holds no notice yet, else the number of notices."""
+    from sqlalchemy import func, select
+    from .competitions.models import Notice
+    with transaction() as session:
+        count = session.scalar(select(func.count(Notice.id)))
+        click.echo(count or "empty")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
