@@ -14,9 +14,14 @@ from casework.competitions.rules import (
     counted_months,
     month_measure,
 )
-from casework.competitions.rules.presets import AD_398_22_FIELDS_1_4, AST_151_22_FIELDS, RULES_2015
 
-DEADLINE = date(2022, 3, 22)  # AD/398/22 application deadline
+from .notice_data import AD_398_22, AST_151_22, alternatives, eligibility_rules, notice
+
+DEADLINE = notice(AD_398_22).application_deadline.date()
+AD_398_22_FIELDS_1_4 = alternatives(AD_398_22, "1")
+AST_151_22_FIELDS = alternatives(AST_151_22, "1")
+RULES_2015 = eligibility_rules(AD_398_22)  # levels and the 002 1.3 b doctorate cap, from the notice
+DOCTORATE_CAP = RULES_2015.doctorate_cap_months
 
 
 def job(start, end, **kw):
@@ -115,22 +120,27 @@ def test_c5_overlapping_periods_not_double_counted_and_capped_at_full_time():
 
 
 def test_c5_doctorate_capped_at_three_years_if_degree_obtained():
+    assert DOCTORATE_CAP == 36  # 002 1.3 b: "op til maksimalt 3 års varighed"
+
+    def months(exp, cap=DOCTORATE_CAP):
+        return counted_months([exp], counts_from=date(2014, 1, 1), as_at=DEADLINE, doctorate_cap_months=cap)
+
     phd = Experience(date(2015, 1, 1), date(2019, 12, 31), kind=ExperienceKind.DOCTORATE,
                      paid=False, in_field=True, degree_awarded_on=date(2020, 3, 1))
-    assert counted_months([phd], counts_from=date(2014, 1, 1), as_at=DEADLINE, doctorate_cap_months=36) == 36
-    assert counted_months([phd], counts_from=date(2014, 1, 1), as_at=DEADLINE) == 60  # no cap given
+    assert months(phd) == 36
+    assert months(phd, cap=None) == 60  # no cap given
     not_obtained = Experience(date(2015, 1, 1), date(2019, 12, 31), kind="doctorate", in_field=True)
-    assert counted_months([not_obtained], counts_from=date(2014, 1, 1), as_at=DEADLINE, doctorate_cap_months=36) == 0
+    assert months(not_obtained) == 0
     after_deadline = Experience(date(2015, 1, 1), date(2019, 12, 31), kind="doctorate",
                                 degree_awarded_on=date(2022, 4, 1))
-    assert counted_months([after_deadline], counts_from=date(2014, 1, 1), as_at=DEADLINE, doctorate_cap_months=36) == 0
+    assert months(after_deadline) == 0
 
 
 def test_c5_doctorate_alongside_full_time_job_does_not_add_or_use_cap():
     phd = Experience(date(2015, 1, 1), date(2019, 12, 31), kind="doctorate", degree_awarded_on=date(2020, 1, 1))
     months = counted_months(
         [phd, job(date(2015, 1, 1), date(2016, 12, 31)), job(date(2020, 1, 1), date(2020, 12, 31))],
-        counts_from=date(2014, 1, 1), as_at=DEADLINE, doctorate_cap_months=36,
+        counts_from=date(2014, 1, 1), as_at=DEADLINE, doctorate_cap_months=DOCTORATE_CAP,
     )
     assert months == 24 + 36 + 12
 
@@ -146,7 +156,7 @@ def test_c5_unpaid_work_and_unpaid_traineeship_do_not_count_paid_traineeship_doe
 
 def test_c5_judged_at_deadline_later_work_and_diplomas_ignored():
     profile = CandidateProfile(
-        (Diploma("degree-4y", date(2015, 1, 1)), Diploma("doctorate", date(2022, 3, 23))),
+        (Diploma("degree-4y", date(2015, 1, 1)), Diploma("degree-4y", date(2022, 3, 23))),
         (job(date(2016, 4, 1), None),),
     )
     result = check_eligibility(profile, AD_398_22_FIELDS_1_4, DEADLINE, RULES_2015)

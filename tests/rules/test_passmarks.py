@@ -2,7 +2,12 @@ import pytest
 from hypothesis import given, strategies as st
 
 from casework.competitions.rules import combined, evaluate, threshold
-from casework.competitions.rules.presets import AD_402_23_REASONING, REASONING_2022
+
+from .notice_data import AD_398_22, AD_402_23, pass_marks
+
+REASONING = ("verbal", "numerical", "abstract")
+AD_402_23_REASONING = pass_marks(AD_402_23, "tests", among=REASONING)
+REASONING_2022 = pass_marks(AD_398_22, "assessment", among=REASONING)
 
 
 def marks(verbal, numerical, abstract):

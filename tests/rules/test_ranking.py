@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from casework.competitions.rules import Rounding, invitation_cap, rank_scores, select_with_ties
-from casework.competitions.rules.presets import AD_398_22_PLACES
+
+from .notice_data import AD_398_22, AD_402_23, notice
 
 
 def test_c7_competition_ranking_shares_rank_and_skips():
@@ -56,11 +57,17 @@ def test_c7_cap_larger_than_pool_invites_everyone_and_zero_cap_nobody():
 
 
 def test_c7_invitation_cap_three_times_places_ad_398_22():
-    assert invitation_cap(AD_398_22_PLACES[1], 3) == 213
+    spec = notice(AD_398_22)
+    multiplier = spec.phase("assessment").invitation_cap.multiplier  # 003 4.3.4: "højst tre gange"
+    assert invitation_cap(spec.field("1").places, multiplier) == 213  # 3 x 71
 
 
 def test_c7_invitation_cap_one_and_a_half_rounds_down_at_most():
-    # 004 4.3.3 a: "højst 1,5 gange": 1.5 x 71 = 106.5 -> at most 106.
+    # 004 4.3.3 a: "højst 1,5 gange": 1.5 x 71 = 106.5 -> at most 106. 71 places is an
+    # illustration of an odd count, not AD/402/23's places.
+    multiplier = notice(AD_402_23).phase("marking-eligibility").invitation_cap.multiplier
+    assert invitation_cap(71, multiplier) == 106
+    # The same multiplier as text, float and fraction: read exactly, whatever the type.
     assert invitation_cap(71, "1.5") == 106
     assert invitation_cap(71, 1.5, Rounding.CEIL) == 107
     assert invitation_cap(71, Fraction(3, 2), Rounding.HALF_UP) == 107

@@ -2,7 +2,10 @@ import pytest
 from hypothesis import given, strategies as st
 
 from casework.competitions.rules import answered_none, rank_screener, reading_order, screener_score
-from casework.competitions.rules.presets import SCREENER_SCALE_2022 as SCALE
+
+from .notice_data import AD_398_22, screener_scale
+
+SCALE = screener_scale(AD_398_22)
 
 WEIGHTS = {"q1": 3, "q2": 1, "q3": 2}
 

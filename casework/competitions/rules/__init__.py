@@ -1,8 +1,9 @@
-"""Competition rules (C5-C16, P1, R3) as plain functions over plain data.
+"""Competition rules (C5-C9, C11-C13, C15, P1, R3) as plain functions over plain data.
 
 No Flask, no SQLAlchemy: callers load data, call these functions and persist
 the results. Every number (places, pass marks, caps, weights, durations) is a
-parameter; notice values from the seed texts are in ``presets``.
+parameter, taken by the callers from the notice document
+(``casework.competitions.definition``), never a constant here.
 """
 
 from ._numbers import exact
@@ -34,7 +35,6 @@ from .mcq import (
     simulate_neutralisation,
 )
 from .passmarks import PassFailure, PassMark, PassResult, combined, evaluate, threshold
-from .phases import Booking, EliminatoryOutcome, PhaseSequence, Status, apply_eliminatory_failure
 from .ranking import RankedEntry, Rounding, Selection, invitation_cap, rank_scores, select_with_ties
 from .reserve import (
     DocumentCheckResult,
@@ -55,7 +55,6 @@ __all__ = [
     "GivenTest", "McqScore", "NeutralisationOutcome", "Question", "QuestionResult", "inclusive_pass",
     "score_mcq", "simulate_neutralisation",
     "PassFailure", "PassMark", "PassResult", "combined", "evaluate", "threshold",
-    "Booking", "EliminatoryOutcome", "PhaseSequence", "Status", "apply_eliminatory_failure",
     "RankedEntry", "Rounding", "Selection", "invitation_cap", "rank_scores", "select_with_ties",
     "DocumentCheckResult", "ListedPerson", "PublicationLine", "document_check", "name_sort_key",
     "publication_order",
