@@ -290,9 +290,6 @@ class CalendarSet:
         except KeyError:
             raise DeadlineError(f"unknown calendar place {place!r} (known: {', '.join(self.calendars)})") from None
 
-    def places(self) -> tuple[str, ...]:
-        return tuple(self.calendars)
-
     def with_year(self, year: CalendarYear) -> "CalendarSet":
         """A new set in which ``year`` (e.g. a confirmed official list) replaces the old list."""
         return CalendarSet({**self.calendars, year.place: self[year.place].with_year(year)})
