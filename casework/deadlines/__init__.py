@@ -4,7 +4,6 @@ Pure Python (no Flask, no database): the case workflows store a
 ``DeadlineSpec`` and call ``compute``; the CLI lives in ``casework.deadlines_cli``.
 """
 
-from .bulk import add_working_days_bulk
 from .calendars import (
     CONFIRMED,
     PROVISIONAL,
@@ -40,3 +39,12 @@ __all__ = [
     "compute_rule", "deadline_instant", "default_calendars", "depends_on", "easter_sunday", "generated_calendar",
     "get_rule_set", "local_date", "parse_when", "recompute",
 ]
+
+
+def __getattr__(name: str):
+    """Import the numpy bulk path only when it is used, so the engine itself needs only the stdlib."""
+    if name == "add_working_days_bulk":
+        from .bulk import add_working_days_bulk
+
+        return add_working_days_bulk
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
