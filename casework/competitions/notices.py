@@ -6,15 +6,17 @@ from functools import lru_cache
 import json
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
 from .definition import NoticeDefinition, parse_definition
 from .errors import CompetitionError
 from .models import (
-    Application, ApplicationState, Field, Notice, NoticeVersion, Score, ScoreState,
+    Application, ApplicationState, Field, Notice, NoticeVersion, PhaseClosure, Score, ScoreState,
+    Status,
 )
+from .stages import Outcome, record_outcomes
 
 
 @lru_cache(maxsize=256)
@@ -76,12 +78,32 @@ def amend_notice(session: Session, document: dict[str, Any], *, actor: str, reas
         for app in apps:
             app.state = ApplicationState.REVALIDATION_REQUIRED
         changes["revalidation_required"] = len(apps)
+        changes["back_to_application"] = _reopen_application_phase(session, notice, version,
+                                                                    actor=actor, reason=reason)
     if cancelled_tests:
         changes["cancelled_marks"] = _cancel_tests(session, notice, cancelled_tests)
     audit.record(session, actor=actor, entity="notice", entity_id=notice.id, action="amend",
                  from_state=f"version {version.number - 1}", to_state=f"version {version.number}",
                  reason=reason, changes=changes)
     return version
+
+
+def _reopen_application_phase(session: Session, notice: Notice, version: NoticeVersion, *,
+                              actor: str, reason: str) -> int:
+    """C14: reopened applications are decided afresh at the new deadline, so the active
+    candidates who had gone past the application phase are back at it and the phases of the
+    notice's fields run again (otherwise no one could drop out for not revalidating)."""
+    first = definition(version).phases[0].code
+    moved = session.execute(select(Application.id, Application.phase).where(
+        Application.notice_id == notice.id, Application.status == Status.ACTIVE,
+        Application.phase != first)).all()
+    record_outcomes(session, [Outcome(app_id, first, Status.ACTIVE, "reopened", phase, "epso",
+                                      f"applications reopened by the amendment: {reason}")
+                              for app_id, phase in moved],
+                    notice_version_id=version.id, published_at=clock.now(), actor=actor)
+    session.execute(delete(PhaseClosure).where(
+        PhaseClosure.field_id.in_(select(Field.id).where(Field.notice_id == notice.id))))
+    return len(moved)
 
 
 def _cancel_tests(session: Session, notice: Notice, tests: tuple[str, ...]) -> int:

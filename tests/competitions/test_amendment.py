@@ -1,0 +1,124 @@
+"""C14: EPSO/AD/402/23 amended by C/2024/3223 — applications reopened, test events cancelled."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from casework.audit import AuditEvent
+from casework.competitions import applications as apps
+from casework.competitions.errors import CompetitionError
+from casework.competitions.models import ApplicationState, ScoreState, Status
+from casework.competitions.notices import amend_notice, definition
+
+from . import factories as f
+
+CANCELLED = ("numerical", "verbal", "abstract", "field-mcq")
+PASSING = dict(numerical=8, verbal=12, abstract=7, field_mcq=22)
+
+
+def _apply(session, notice, language_2="FR"):
+    return f.apply(session, notice, language_1="DE", language_2=language_2,
+                   levels=f.levels(DE="C2", FR="B2", EN="B2"), profile=f.profile("degree-3y", "2020-06-30"))
+
+
+def _amend(session, frozen):
+    frozen.set(datetime(2024, 5, 28, 10, tzinfo=timezone.utc))
+    return amend_notice(session, f.document(f.AD402_AMENDMENT, only_fields=("1",)), actor=f.ACTOR,
+                        reason="C/2024/3223", published_on=date(2024, 5, 28),
+                        reopens_applications=True, cancelled_tests=CANCELLED)
+
+
+@pytest.fixture
+def amended(session, frozen):
+    """Two validated candidates sat the October 2023 tests; then the notice was amended."""
+    frozen.set(datetime(2023, 7, 1, 9, tzinfo=timezone.utc))
+    notice = f.publish(session, f.AD402, only_fields=("1",))
+    first = notice.current
+    renewer, sleeper = _apply(session, notice), _apply(session, notice, "EN")
+    f.after_deadline(frozen, notice)                         # 11 July 2023, 12:01 Brussels
+    f.close(session, notice, "application")
+    for a in (renewer, sleeper):
+        f.marks(session, a, **PASSING)
+    version = _amend(session, frozen)
+    f.refresh(session, renewer, sleeper)
+    return notice, first, version, renewer, sleeper
+
+
+def test_c14_amendment_is_a_new_version_and_asks_for_revalidation(session, amended):
+    notice, first, version, renewer, sleeper = amended
+    assert [v.number for v in notice.versions] == [1, 2]
+    assert (version.reason, version.published_on) == ("C/2024/3223", date(2024, 5, 28))
+    assert definition(notice.current).application_deadline.isoformat() == "2024-07-09T12:00:00+02:00"
+    assert definition(first).application_deadline.isoformat() == "2023-07-11T12:00:00+02:00"
+    for a in (renewer, sleeper):
+        assert a.state is ApplicationState.REVALIDATION_REQUIRED
+        assert a.validated_version_id == first.id
+        assert {s.test: s.state for s in a.scores} == dict.fromkeys(CANCELLED, ScoreState.CANCELLED)
+    event = session.query(AuditEvent).filter_by(entity="notice", entity_id=notice.id, action="amend").one()
+    assert (event.from_state, event.to_state) == ("version 1", "version 2")
+    assert event.changes["revalidation_required"] == 2 and event.changes["cancelled_marks"] == 8
+
+
+def test_c14_revalidation_with_a_language_only_the_new_version_allows(session, frozen, amended):
+    notice, first, version, renewer, sleeper = amended
+    assert "language 2 IT is not allowed" in apps.check_languages(
+        definition(first), "DE", "IT", f.levels(DE="C2", IT="B2"))[0]
+    apps.amend_draft(renewer, language_2="IT", language_levels=f.levels(DE="C2", IT="B2"))
+    apps.validate_application(session, renewer, actor=f.ACTOR)
+    assert (renewer.state, renewer.validated_version_id, renewer.language_2) == (
+        ApplicationState.VALIDATED, version.id, "IT")
+    with pytest.raises(CompetitionError, match="cannot be changed"):
+        apps.amend_draft(renewer, language_2="FR")
+
+
+def test_c14_who_revalidates_goes_on_who_does_not_drops_out(session, frozen, amended):
+    notice, first, version, renewer, sleeper = amended
+    apps.validate_application(session, renewer, actor=f.ACTOR)
+    f.after_deadline(frozen, notice)                          # 9 July 2024, 12:01 Brussels
+    with pytest.raises(CompetitionError, match="has passed"):
+        apps.validate_application(session, sleeper, actor=f.ACTOR)
+    f.close(session, notice, "application")
+    f.refresh(session, renewer, sleeper)
+    assert (renewer.phase, renewer.status) == ("tests", Status.ACTIVE)
+    assert (sleeper.phase, sleeper.status, sleeper.state) == (
+        "application", Status.ELIMINATED, ApplicationState.REVALIDATION_REQUIRED)
+    d = f.last_decision(session, sleeper)
+    assert (d.kind, d.author.value, d.phase, d.notice_version_id) == (
+        "not-validated", "epso", "application", version.id)
+    assert "not revalidated, C14" in d.reason
+    # everyone re-sits the cancelled tests; the new marks count, under version 2
+    f.marks(session, renewer, **PASSING)
+    f.close(session, notice, "tests")
+    session.refresh(renewer)
+    assert (renewer.phase, renewer.status) == ("marking-eligibility", Status.ACTIVE)
+    assert {s.state for s in renewer.scores} == {ScoreState.RECORDED}
+    assert {s.notice_version_id for s in renewer.scores} == {version.id}
+    # each decision records the version it was taken under
+    assert [(d.kind, d.phase, d.notice_version_id) for d in f.decisions(session, renewer)] == [
+        ("admitted", "application", first.id),
+        ("reopened", "tests", version.id),
+        ("admitted", "application", version.id),
+        ("invited", "tests", version.id),
+    ]
+
+
+def test_c14_amendment_before_the_application_phase_closed(session, frozen):
+    frozen.set(datetime(2023, 7, 1, 9, tzinfo=timezone.utc))
+    notice = f.publish(session, f.AD402, only_fields=("1",))
+    renewer, sleeper = _apply(session, notice), _apply(session, notice)
+    version = _amend(session, frozen)
+    apps.validate_application(session, renewer, actor=f.ACTOR)
+    f.after_deadline(frozen, notice)
+    f.close(session, notice, "application")
+    f.refresh(session, renewer, sleeper)
+    assert [(a.phase, a.status) for a in (renewer, sleeper)] == [
+        ("tests", Status.ACTIVE), ("application", Status.ELIMINATED)]
+    assert f.last_decision(session, sleeper).notice_version_id == version.id
+
+
+def test_c14_amendment_cannot_add_or_remove_fields(session, frozen):
+    f.publish(session, f.AD402)
+    with pytest.raises(CompetitionError, match="cannot add or remove fields"):
+        amend_notice(session, f.document(f.AD402_AMENDMENT, only_fields=("1", "2")), actor=f.ACTOR,
+                     reason="x", published_on=date(2024, 5, 28))
