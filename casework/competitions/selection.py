@@ -265,11 +265,11 @@ class _Run:
     def run(self, people: list[Candidate], actor: str, source: str | None = None) -> FieldReport:
         self.report.considered = len(people)
         kind = self.phase.kind
-        if self.passed_stage:
-            through = people            # R3: the contested decision at this stage is annulled
-        elif kind == "reserve-list":
+        if kind == "reserve-list":     # R3 too: listed, beyond the places
             self.reserve_list(people)
             through = []
+        elif self.passed_stage:
+            through = people            # R3: the contested decision at this stage is annulled
         else:
             through = people
             if kind == "application":
@@ -381,6 +381,8 @@ def catch_up(session: Session, application: Application, *, actor: str, publishe
         first = False
         if report.pending or application.phase == phase.code:
             break
+
+
 def reinstate(session: Session, application: Application, *, author: str, actor: str,
               published_at: datetime, reason: str, source: str) -> Decision:
     """R3: put the candidate back at the stage of exclusion and carry them through the stages
@@ -395,6 +397,10 @@ def reinstate(session: Session, application: Application, *, author: str, actor:
     if contested is None:
         raise CompetitionError(f"application {application.number} has no exclusion on record")
     application.reinstated = True
+    # R3: earlier results are kept; marks left unprocessed by the annulled failure (C10) count again
+    session.execute(update(Score).where(Score.application_id == application.id,
+                                        Score.state == ScoreState.UNPROCESSED)
+                    .values(state=ScoreState.RECORDED))
     decision = record_outcome(
         session, application, phase=contested.phase, status=Status.ACTIVE, kind="reinstatement",
         author=author, actor=actor, published_at=published_at, reason=reason,
