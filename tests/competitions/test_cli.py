@@ -1,0 +1,155 @@
+"""The ``casework`` command line on a temporary SQLite file: imports all or nothing with a one-line
+error, phase closing, exports in CSV and JSON; and the migrations match the models."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, text
+
+from casework.cli import main
+from casework.migrate import differences
+
+from . import factories as f
+from .test_files import APP_HEADER, RESULT_HEADER, application_row, mcq_keys, mcq_row, write_csv
+
+
+def test_migrations_match_the_models(database):
+    assert differences(database.engine) == []
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch, frozen):
+    url = "sqlite:///" + str(tmp_path / "cli.sqlite")
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setattr("casework.config.Config.DATABASE_URL", url)   # read at import time
+    runner = CliRunner()
+
+    def run(*args, ok=True):
+        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+    run("db", "upgrade")
+    engine = create_engine(url)
+
+    def count(table):
+        with engine.connect() as conn:
+            return conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+
+    run.count = count
+    run.frozen = frozen
+    yield run
+    engine.dispose()
+
+
+def _assert_one_line_failure(result, *texts):
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip() and not line.startswith("applications")
+             and not line.startswith("results")]
+    assert len(lines) == 1, result.output
+    for t in texts:
+        assert t in lines[0]
+    assert lines[0].endswith("(nothing was changed)")
+
+
+def _notice_file(tmp_path, name=f.AD402, **tweaks):
+    path = tmp_path / "notice.json"
+    path.write_text(json.dumps(f.document(name, **tweaks)), encoding="utf-8")
+    return path
+
+
+def test_cli_bad_application_line_changes_nothing(cli, tmp_path):
+    cli.frozen.set(datetime(2023, 7, 1, 9, tzinfo=timezone.utc))
+    cli("notice", "import", _notice_file(tmp_path))
+    path = write_csv(tmp_path / "apps.csv", APP_HEADER, [
+        application_row("A-1"), application_row("A-2"), application_row("A-3", diplomas="degree-3y:2020-02-30")])
+    result = cli("applications", "import", "EPSO/AD/402/23", path, ok=False)
+    _assert_one_line_failure(result, "line 4, column diplomas: '2020-02-30' is not a date YYYY-MM-DD")
+    assert (cli.count("applications"), cli.count("candidates")) == (0, 0)
+
+
+def test_cli_bad_notice_changes_nothing(cli, tmp_path):
+    result = cli("notice", "import", _notice_file(tmp_path, places={"2": -1}), ok=False)
+    _assert_one_line_failure(result, "fields[1].places: must be a positive integer")
+    assert cli.count("notices") == 0
+    result = cli("notice", "import", tmp_path / "missing.json", ok=False)
+    _assert_one_line_failure(result, "cannot read")
+
+
+def test_cli_bad_results_line_changes_nothing(cli, tmp_path):
+    cli.frozen.set(datetime(2023, 7, 1, 9, tzinfo=timezone.utc))
+    cli("notice", "import", _notice_file(tmp_path, only_fields=("1",)))
+    cli("applications", "import", "EPSO/AD/402/23",
+        write_csv(tmp_path / "apps.csv", APP_HEADER, [application_row("A-1"), application_row("A-2")]))
+    cli("results", "keys", "EPSO/AD/402/23", mcq_keys(tmp_path))
+    path = write_csv(tmp_path / "r.csv", RESULT_HEADER, [
+        mcq_row("A-1", "numerical", 10, 7), ["A-2", "case-study", "12", "", "", ""]])
+    result = cli("results", "import", "EPSO/AD/402/23", path, ok=False)
+    _assert_one_line_failure(result, "line 3: case-study: mark 12 outside 0–10")
+    assert cli.count("scores") == 0
+    result = cli("phase", "close", "EPSO/AD/402/23", "application", ok=False)   # before the deadline
+    _assert_one_line_failure(result, "applications are open until 2023-07-11T12:00:00+02:00")
+    assert cli.count("decisions") == 0 and cli.count("phase_closures") == 0
+    result = cli("notice", "show", "EPSO/AD/402/99", ok=False)
+    _assert_one_line_failure(result, "no notice 'EPSO/AD/402/99'")
+
+
+def _csv(text_):
+    return list(csv.DictReader(io.StringIO(text_)))
+
+
+def test_cli_full_competition_and_exports(cli, tmp_path):
+    ref = "EPSO/AD/402/23"
+    cli.frozen.set(datetime(2023, 7, 1, 9, tzinfo=timezone.utc))
+    out = cli("notice", "import", _notice_file(tmp_path, only_fields=("1",), places={"1": 2})).output
+    assert "EPSO/AD/402/23: version 1, 1 field(s)" in out
+    cli("applications", "import", ref, write_csv(tmp_path / "apps.csv", APP_HEADER, [
+        application_row("A-1", surname="Zeller"), application_row("A-2", surname="Andersen", publish="no"),
+        application_row("A-3", surname="Berg"), application_row("A-4", surname="Costa")]))
+    cli("results", "keys", ref, mcq_keys(tmp_path))
+    cli.frozen.set(datetime(2023, 7, 11, 10, 1, tzinfo=timezone.utc))
+    assert "field 1: 4 considered, 4 through (admitted 4)" in cli("phase", "close", ref, "application").output
+    rows = []
+    for number, field_mcq in (("A-1", 28), ("A-2", 25), ("A-3", 25), ("A-4", 20)):
+        rows += [mcq_row(number, "numerical", 10, 8), mcq_row(number, "verbal", 20, 10),
+                 mcq_row(number, "abstract", 10, 6), mcq_row(number, "field-mcq", 30, field_mcq)]
+    assert "16 result(s) imported" in cli("results", "import", ref,
+                                          write_csv(tmp_path / "r.csv", RESULT_HEADER, rows)).output
+    out = cli("phase", "close", ref, "tests").output                 # cap 1.5 × 2 = 3
+    assert "field 1: 4 considered" in out and "(invited 3, not-invited 1, cut-off 25)" in out
+
+    invitations = _csv(cli("export", "invitations", ref, "--field", "1", "--phase", "marking-eligibility").output)
+    assert [(r["application"], r["surname"], r["decision"]) for r in invitations] == [
+        ("A-1", "Zeller", "invited"), ("A-2", "Andersen", "invited"), ("A-3", "Berg", "invited")]
+    ranking = json.loads(cli("export", "ranking", ref, "--field", "1", "--format", "json").output)
+    assert [(r["rank"], r["application"], Decimal(r["score"]), r["status"]) for r in ranking] == [
+        (1, "A-1", 28, "active"), (2, "A-2", 25, "active"), (2, "A-3", 25, "active"),
+        (4, "A-4", 20, "eliminated")]
+
+    cli("results", "import", ref, write_csv(tmp_path / "cs.csv", RESULT_HEADER, [
+        [n, "case-study", "6", "", "", ""] for n in ("A-1", "A-2", "A-3")]))
+    cli("phase", "close", ref, "marking-eligibility")
+    cli.frozen.set(datetime(2024, 1, 15, 10, tzinfo=timezone.utc))
+    assert "listed 3" in cli("phase", "close", ref, "reserve-list").output   # ties at the 2nd place
+
+    listed = _csv(cli("export", "reserve-list", ref, "--field", "1").output)
+    assert [(r["application"], r["surname"], r["name_published"], Decimal(r["final_score"]), r["valid_until"])
+            for r in listed] == [
+        ("A-3", "Berg", "True", 25, "2025-01-15"), ("A-1", "Zeller", "True", 28, "2025-01-15"),
+        ("A-2", "", "False", 25, "2025-01-15")]
+    as_json = json.loads(cli("export", "reserve-list", ref, "--field", "1", "--format", "json").output)
+    assert [r["application"] for r in as_json] == ["A-3", "A-1", "A-2"]
+    assert as_json[2]["given_names"] == "" and as_json[2]["name_published"] is False
+
+    result = cli("export", "reserve-list", ref, "--field", "9", ok=False)
+    _assert_one_line_failure(result, "has no field '9'")
+    result = cli("export", "invitations", ref, "--field", "1", ok=False)
+    _assert_one_line_failure(result, "--phase is required for invitations")
