@@ -16,6 +16,7 @@ from flask.cli import FlaskGroup
 from sqlalchemy.orm import Session
 
 from . import create_app, get_db
+from .deadlines_cli import calendar_group, deadline_group
 from .competitions.definition import DefinitionError
 from .competitions.errors import CompetitionError
 from .competitions.files import ImportFileError
@@ -48,6 +49,10 @@ def _field(notice, code: str):
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
 def main() -> None:
     """casework: complaints and legal review for EU open competitions."""
+
+
+main.add_command(deadline_group)
+main.add_command(calendar_group)
 
 
 # --- database ------------------------------------------------------------------------------
