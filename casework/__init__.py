@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask, g
 
-from .config import Config
+from .config import Config, from_environment
 from .db import Database
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     """The Flask application factory (starts no background work: see ``casework scheduler``)."""
     app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
     app.config.from_object(Config)
+    app.config.update(from_environment())
     if config:
         app.config.update(config)
     app.extensions["casework.db"] = app.config.get("DATABASE") or Database(database_url(app))

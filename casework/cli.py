@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 import click
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, ScriptInfo
 from sqlalchemy.orm import Session
 
 from . import create_app, get_db
@@ -49,6 +49,28 @@ def _field(notice, code: str):
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
 def main() -> None:
     """casework: complaints and legal review for EU open competitions."""
+    click.get_current_context().meta["casework.resolve_rule_set"] = _notice_rule_set
+
+
+def _notice_rule_set(reference: str):
+    """D9: the time limits of a notice's rule set (version in force), for `deadline rule --rules REF`."""
+    from .competitions.models import Notice
+    from .competitions.notices import definition
+    from .deadlines import RuleSet
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+    with click.get_current_context().find_object(ScriptInfo).load_app().app_context():
+        try:
+            with get_db().session_scope() as session:
+                notice = session.scalar(select(Notice).where(Notice.reference == reference))
+                if notice is None:
+                    return None
+                rule_set = definition(notice.current).rule_set
+                version = notice.current.number
+        except SQLAlchemyError as exc:
+            raise click.ClickException(f"cannot read the notices ({type(exc).__name__}): "
+                                       "is the database created (`casework db upgrade`)?") from None
+    return RuleSet.from_dict({"name": reference, "version": f"version {version}", **rule_set})
 
 
 main.add_command(deadline_group)

@@ -16,9 +16,15 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def from_environment() -> dict:
+    """Settings read when the application is created (not at import: tests set the environment)."""
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-change-me"),
+        "DATABASE_URL": os.environ.get("DATABASE_URL"),  # None: SQLite file in the instance folder
+    }
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
-    DATABASE_URL = os.environ.get("DATABASE_URL")  # None: SQLite file in the instance folder
     WTF_CSRF_ENABLED = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

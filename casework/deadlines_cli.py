@@ -4,7 +4,7 @@
 input (unknown unit or rule, malformed date, year outside the calendars) ends
 with a one-line message on stderr and a non-zero exit, never a traceback.
 A notice's rule set (``--rules EPSO/AD/398/22``) is found through
-``ctx.obj["resolve_rule_set"]`` (reference -> RuleSet) when the caller provides it.
+``ctx.meta["casework.resolve_rule_set"]`` (reference -> RuleSet) when the caller provides it.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def _rule_set(ctx: click.Context, name: str) -> RuleSet:
     try:
         return get_rule_set(name)
     except UnknownRuleSetError:
-        resolve: Callable[[str], RuleSet | None] | None = getattr(ctx.obj, "get", lambda _k: None)("resolve_rule_set")
+        resolve: Callable[[str], RuleSet | None] | None = ctx.meta.get("casework.resolve_rule_set")
         found = resolve(name) if resolve else None
         if found is None:
             raise

@@ -106,3 +106,43 @@ def invitations(session: Session, field: Field, phase: str) -> list[dict[str, An
                                  "decision": kind, "published_at": published_at.isoformat(),
                                  "reinstatement": source or ""})
     return list(seen.values())
+
+
+def candidate_results(session: Session, application: Application) -> dict[str, Any]:
+    """C13: what a candidate sees of their own results.
+
+    Per phase, or only once the reserve-list phase has run when the notice says "at-end" (004
+    4.3.2 a). Marks left unprocessed after an eliminatory failure or cancelled by an amendment are
+    not communicated (C10, C14). MCQ: score and the chosen vs correct answer by question
+    reference — never the question text. Screener: weights, marks per answer, total.
+    """
+    from .selection import closed_phases
+    spec = definition(application.notice.current)
+    final_phase = spec.phases[-1].code
+    if spec.results == "at-end" and final_phase not in closed_phases(session, application.field):
+        return {"available": False,
+                "reason": "the notice publishes results only at the end of the competition"}
+    scores = {s.test: s for s in session.scalars(select(Score).where(
+        Score.application_id == application.id, Score.state == ScoreState.RECORDED))}
+    out: dict[str, Any] = {"available": True, "tests": []}
+    if "screener" in scores:
+        weights = spec.field(application.field.code).screener_weights
+        marks = scores["screener"].detail["marks"]
+        out["screener"] = {"total": str(scores["screener"].score),
+                           "questions": [{"question": q, "weight": w, "mark": marks.get(q)}
+                                         for q, w in weights.items()]}
+    for phase in spec.phases:
+        for test in phase.tests:
+            score = scores.get(test.code)
+            if score is None:
+                continue
+            row: dict[str, Any] = {"phase": phase.code, "test": test.code, "score": str(score.score),
+                                   "max": str(test.max)}
+            if test.kind == "mcq" and score.detail:
+                from .results import answer_key
+                key = answer_key(session, application.notice_id, test.code)
+                row["answers"] = [{"question": q, "chosen": score.detail["answers"].get(q),
+                                   "correct": key[q].correct, "neutralised": key[q].neutralised}
+                                  for q in score.detail["given"]]
+            out["tests"].append(row)
+    return out

@@ -268,8 +268,9 @@ class _Run:
         if kind == "reserve-list":     # R3 too: listed, beyond the places
             self.reserve_list(people)
             through = []
-        elif self.passed_stage:
+        elif self.passed_stage and kind != "document-check":
             through = people            # R3: the contested decision at this stage is annulled
+        # (at the document check a reinstated candidate's documents are still checked, C11)
         else:
             through = people
             if kind == "application":
@@ -284,7 +285,7 @@ class _Run:
                 through = self.document_check(through)
         if self.next is not None:
             self.advance(through)
-        self.report.through = len(through) if kind != "reserve-list" else self.report.outcomes["listed"]
+        self.report.through = sum(self.report.outcomes.get(k, 0) for k in ("invited", "admitted", "listed"))
         if self.unprocessed:
             for app_id, tests in self.unprocessed:
                 if tests:

@@ -27,7 +27,6 @@ def test_migrations_match_the_models(database):
 def cli(tmp_path, monkeypatch, frozen):
     url = "sqlite:///" + str(tmp_path / "cli.sqlite")
     monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setattr("casework.config.Config.DATABASE_URL", url)   # read at import time
     runner = CliRunner()
 
     def run(*args, ok=True):

@@ -5,14 +5,24 @@ from __future__ import annotations
 import json
 
 import pytest
+import click
 from click.testing import CliRunner
 
 from casework.deadlines import RuleSet
 from casework.deadlines_cli import calendar_group, deadline_group
 
 
-def run(group, *args, obj=None):
-    return CliRunner().invoke(group, list(args), obj=obj)
+def run(group, *args, resolver=None):
+    """Invoke ``group``; ``resolver`` is installed as the main CLI installs its notice lookup."""
+    if resolver is None:
+        return CliRunner().invoke(group, list(args))
+
+    @click.group()
+    def top() -> None:
+        click.get_current_context().meta["casework.resolve_rule_set"] = resolver
+
+    top.add_command(group)
+    return CliRunner().invoke(top, [group.name, *args])
 
 
 def test_d5_cli_acceptance_review_from_11_april_2025():
@@ -53,14 +63,14 @@ def test_cli_rule_set_option_and_resolver_hook():
         == "2025-06-12\n"
     notice = RuleSet.from_dict({"name": "EPSO/AD/398/22", "base": "2022", "version": "v1",
                                 "overrides": {"neutralisation": {"period": "5cd"}}})
-    obj = {"resolve_rule_set": {"EPSO/AD/398/22": notice}.get}
+    resolver = {"EPSO/AD/398/22": notice}.get
     result = run(deadline_group, "rule", "neutralisation", "--from", "2025-06-02", "--rules", "EPSO/AD/398/22",
-                 "--json", obj=obj)
+                 "--json", resolver=resolver)
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["last_day"] == "2025-06-10"  # 7 Jun is a Saturday, 9 Jun Whit Monday
     assert out["rule_set"] == {"name": "EPSO/AD/398/22", "version": "v1"}
-    result = run(deadline_group, "rule", "review", "--from", "2025-06-02", "--rules", "EPSO/X/1/99", obj=obj)
+    result = run(deadline_group, "rule", "review", "--from", "2025-06-02", "--rules", "EPSO/X/1/99", resolver=resolver)
     assert result.exit_code != 0 and "unknown rule set" in result.stderr
 
 
