@@ -8,8 +8,8 @@ table: one raw SQL ``RANK() OVER (PARTITION BY field ORDER BY score DESC)``.
 
     python bench/competition.py [--candidates 50000] [--postgres URL] [--no-sqlite]
 
-PostgreSQL comes from --postgres or CASEWORK_TEST_POSTGRES_URL (scripts/bench-postgres starts a
-throwaway server). A fresh database is created and dropped.
+PostgreSQL comes from --postgres or CASEWORK_TEST_POSTGRES_URL (``source scripts/_postgres.sh &&
+start_throwaway_postgres`` starts a throwaway server). A fresh database is created and dropped.
 """
 from __future__ import annotations
 

@@ -44,6 +44,10 @@ def make_engine(url: str, **kw) -> Engine:
     engine = create_engine(url, **kw)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    if engine.dialect.name == "postgresql":
+        # Batch bulk INSERTs into multi-row statements even without RETURNING (psycopg 3 would
+        # otherwise send one statement per row): phase closures insert tens of thousands of rows.
+        engine.dialect.use_insertmanyvalues_wo_returning = True
     return engine
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from .errors import CompetitionError
@@ -30,10 +30,16 @@ class Outcome:
 
 
 def record_outcomes(session: Session, outcomes: list[Outcome], *, notice_version_id: int,
-                    published_at: datetime, actor: str, source: str | None = None) -> list[int]:
-    """Apply many outcomes at once: decisions, history rows and the applications' new state."""
+                    published_at: datetime, actor: str, source: str | None = None) -> None:
+    """Apply many outcomes at once: decisions, history rows and the applications' new state.
+
+    Each application appears at most once in ``outcomes``.
+    """
     if not outcomes:
-        return []
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        _record_outcomes_postgresql(session, outcomes, notice_version_id, published_at, actor, source)
+        return
     decision_ids = list(session.scalars(
         insert(Decision).returning(Decision.id, sort_by_parameter_order=True),
         [{"application_id": o.application_id, "notice_version_id": notice_version_id,
@@ -44,9 +50,47 @@ def record_outcomes(session: Session, outcomes: list[Outcome], *, notice_version
         {"application_id": o.application_id, "decision_id": d, "phase": o.phase,
          "status": o.status, "at": published_at, "actor": actor}
         for o, d in zip(outcomes, decision_ids)])
-    session.execute(update(Application), [
-        {"id": o.application_id, "phase": o.phase, "status": o.status} for o in outcomes])
-    return decision_ids
+    groups: dict[tuple[str, Status], list[int]] = {}
+    for o in outcomes:     # one UPDATE per (phase, status), not one per candidate
+        groups.setdefault((o.phase, o.status), []).append(o.application_id)
+    for (phase, status), ids in groups.items():
+        for start in range(0, len(ids), 5000):
+            session.execute(update(Application)
+                            .where(Application.id.in_(ids[start:start + 5000]))
+                            .values(phase=phase, status=status)
+                            .execution_options(synchronize_session=False))
+
+
+_POSTGRES_OUTCOMES = text("""
+WITH o AS (
+    SELECT * FROM unnest(CAST(:app AS integer[]), CAST(:phase AS text[]), CAST(:status AS text[]),
+                         CAST(:kind AS text[]), CAST(:author AS text[]), CAST(:decided AS text[]),
+                         CAST(:reason AS text[]), CAST(:ground AS text[]))
+           AS o(application_id, phase, status, kind, author, decided, reason, ground)
+), d AS (
+    INSERT INTO decisions (application_id, notice_version_id, kind, author, phase, outcome, ground,
+                           reason, published_at, source)
+    SELECT application_id, :version, kind, author, decided, status, ground, reason, :at, :source FROM o
+    RETURNING id, application_id
+), history AS (
+    INSERT INTO stage_events (application_id, decision_id, phase, status, at, actor)
+    SELECT o.application_id, d.id, o.phase, o.status, :at, :actor FROM o JOIN d USING (application_id)
+)
+UPDATE applications AS a SET phase = o.phase, status = o.status FROM o WHERE a.id = o.application_id
+""")
+
+
+def _record_outcomes_postgresql(session: Session, outcomes: list[Outcome], notice_version_id: int,
+                                published_at: datetime, actor: str, source: str | None) -> None:
+    """The same writes as one set-based statement over arrays (tens of thousands of rows in a
+    phase closure: one round trip instead of one statement per row)."""
+    session.execute(_POSTGRES_OUTCOMES, {
+        "app": [o.application_id for o in outcomes], "phase": [o.phase for o in outcomes],
+        "status": [o.status.value for o in outcomes], "kind": [o.kind for o in outcomes],
+        "author": [Body(o.author).value for o in outcomes],
+        "decided": [o.decided_at_phase for o in outcomes], "reason": [o.reason for o in outcomes],
+        "ground": [o.ground for o in outcomes], "version": notice_version_id, "at": published_at,
+        "source": source, "actor": actor})
 
 
 def record_outcome(session: Session, application: Application, *, phase: str, status: Status,
@@ -56,10 +100,11 @@ def record_outcome(session: Session, application: Application, *, phase: str, st
     """One decision for one candidate (exclusion, withdrawal, reinstatement...)."""
     outcome = Outcome(application.id, phase, status, kind, decided_at_phase or application.phase,
                       author, reason, ground)
-    [decision_id] = record_outcomes(session, [outcome], notice_version_id=application.notice.current.id,
-                                    published_at=published_at, actor=actor, source=source)
+    record_outcomes(session, [outcome], notice_version_id=application.notice.current.id,
+                    published_at=published_at, actor=actor, source=source)
     session.refresh(application)
-    return session.get(Decision, decision_id)
+    return session.scalar(select(Decision).where(Decision.application_id == application.id)
+                          .order_by(Decision.id.desc()).limit(1))
 
 
 def exclude(session: Session, application: Application, *, ground: str, author: str,
