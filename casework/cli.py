@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Iterator
 
@@ -158,8 +157,14 @@ def notice_show(reference: str) -> None:
 
 # --- applications and results --------------------------------------------------------------
 
-def _with_progress(label: str, total: int):
-    return click.progressbar(length=total, label=label, file=sys.stderr)
+def _import_csv(reference: str, path: Path, label: str, importer) -> None:
+    """Run an all-or-nothing CSV import with a progress bar on stderr (one step per line)."""
+    with transaction() as session:
+        notice_ = _notice(session, reference)
+        total = max(sum(1 for _ in path.open(encoding="utf-8-sig")) - 1, 0) if path.is_file() else 0
+        with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+            count = importer(session, notice_, path, progress=bar.update)
+        click.echo(f"{count} {label} imported")
 
 
 @main.group()
@@ -173,12 +178,9 @@ def applications() -> None:
 def applications_import(reference: str, path: Path) -> None:
     """Import applications from CSV (all or nothing)."""
     from .competitions.files import import_applications
-    with transaction() as session:
-        n = _notice(session, reference)
-        total = max(sum(1 for _ in path.open(encoding="utf-8-sig")) - 1, 0) if path.exists() else 0
-        with _with_progress("applications", total) as bar:
-            count = import_applications(session, n, path, actor=ACTOR, progress=bar.update)
-        click.echo(f"{count} application(s) imported")
+    _import_csv(reference, path, "application(s)",
+                lambda session, n, p, progress: import_applications(session, n, p, actor=ACTOR,
+                                                                    progress=progress))
 
 
 @main.group()
@@ -202,12 +204,7 @@ def results_keys(reference: str, path: Path) -> None:
 def results_import(reference: str, path: Path) -> None:
     """Import results (CSV: application, test, value[, questions, answers, taken_on])."""
     from .competitions.files import import_results
-    with transaction() as session:
-        n = _notice(session, reference)
-        total = max(sum(1 for _ in path.open(encoding="utf-8-sig")) - 1, 0) if path.exists() else 0
-        with _with_progress("results", total) as bar:
-            count = import_results(session, n, path, progress=bar.update)
-        click.echo(f"{count} result(s) imported")
+    _import_csv(reference, path, "result(s)", import_results)
 
 
 # --- phases --------------------------------------------------------------------------------

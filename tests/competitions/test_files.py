@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import datetime, timezone
 from decimal import Decimal
 
 import pytest
