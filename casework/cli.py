@@ -12,6 +12,7 @@ from typing import Iterator
 
 import click
 from flask.cli import FlaskGroup, ScriptInfo
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from . import create_app, get_db
@@ -31,6 +32,10 @@ def transaction() -> Iterator[Session]:
             yield session
     except (CompetitionError, DefinitionError, ImportFileError) as exc:
         raise click.ClickException(f"{exc} (nothing was changed)") from None
+    except (OperationalError, ProgrammingError) as exc:
+        first = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise click.ClickException(f"database error: {first} — is the schema created "
+                                   "(`casework db upgrade`)? (nothing was changed)") from None
 
 
 def _notice(session: Session, reference: str):

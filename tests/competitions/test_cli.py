@@ -152,3 +152,9 @@ def test_cli_full_competition_and_exports(cli, tmp_path):
     _assert_one_line_failure(result, "has no field '9'")
     result = cli("export", "invitations", ref, "--field", "1", ok=False)
     _assert_one_line_failure(result, "--phase is required for invitations")
+
+
+def test_cli_on_a_database_without_schema_says_so_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///" + str(tmp_path / "empty.sqlite"))
+    result = CliRunner().invoke(main, ["notice", "show", "EPSO/AD/398/22"], catch_exceptions=False)
+    _assert_one_line_failure(result, "database error", "casework db upgrade")
