@@ -162,14 +162,14 @@ def notice_show(reference: str) -> None:
 
 # --- applications and results --------------------------------------------------------------
 
-def _import_csv(reference: str, path: Path, label: str, importer) -> None:
+def _import_csv(reference: str, path: Path, label: str, noun: str, importer) -> None:
     """Run an all-or-nothing CSV import with a progress bar on stderr (one step per line)."""
     with transaction() as session:
         notice_ = _notice(session, reference)
         total = max(sum(1 for _ in path.open(encoding="utf-8-sig")) - 1, 0) if path.is_file() else 0
         with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
             count = importer(session, notice_, path, progress=bar.update)
-        click.echo(f"{count} {label} imported")
+        click.echo(f"{count} {noun} imported")
 
 
 @main.group()
@@ -183,7 +183,7 @@ def applications() -> None:
 def applications_import(reference: str, path: Path) -> None:
     """Import applications from CSV (all or nothing)."""
     from .competitions.files import import_applications
-    _import_csv(reference, path, "application(s)",
+    _import_csv(reference, path, "applications", "application(s)",
                 lambda session, n, p, progress: import_applications(session, n, p, actor=ACTOR,
                                                                     progress=progress))
 
@@ -209,7 +209,7 @@ def results_keys(reference: str, path: Path) -> None:
 def results_import(reference: str, path: Path) -> None:
     """Import results (CSV: application, test, value[, questions, answers, taken_on])."""
     from .competitions.files import import_results
-    _import_csv(reference, path, "result(s)", import_results)
+    _import_csv(reference, path, "results", "result(s)", import_results)
 
 
 # --- phases --------------------------------------------------------------------------------
