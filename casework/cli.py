@@ -235,6 +235,20 @@ def phase_close(reference: str, phase_code: str, fields: tuple[str, ...]) -> Non
             click.echo(f"field {r.field}: {r.considered} considered, {r.through} through ({outcomes}{cutoff})")
 
 
+@main.command("extend-reserve-list")
+@click.argument("reference")
+@click.option("--field", "field_code", required=True, help="Field code.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), required=True, help="New end of validity.")
+@click.option("--reason", required=True, help="Why (recorded in the audit trail).")
+def extend_reserve_list_command(reference: str, field_code: str, until, reason: str) -> None:
+    """Extend the validity of a field's reserve list (C12)."""
+    from .competitions.selection import extend_reserve_list
+    with transaction() as session:
+        reserve = extend_reserve_list(session, _field(_notice(session, reference), field_code),
+                                      until=until.date(), actor=ACTOR, reason=reason)
+        click.echo(f"field {field_code}: reserve list valid until {reserve.valid_until}")
+
+
 # --- exports -------------------------------------------------------------------------------
 
 @main.command("export")

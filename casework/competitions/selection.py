@@ -413,3 +413,18 @@ def reinstate(session: Session, application: Application, *, author: str, actor:
     catch_up(session, application, actor=actor, published_at=published_at,
              passed_stage=contested.phase, source=source)
     return decision
+
+
+def extend_reserve_list(session: Session, field: Field, *, until: date, actor: str, reason: str) -> ReserveList:
+    """C12: a reserve list's validity may be extended (never shortened), with a recorded reason."""
+    reserve = session.scalar(select(ReserveList).where(ReserveList.field_id == field.id))
+    if reserve is None:
+        raise CompetitionError(f"field {field.code} has no reserve list")
+    if until <= reserve.valid_until:
+        raise CompetitionError(f"the list is valid until {reserve.valid_until} already: "
+                               "an extension must end later")
+    before = reserve.valid_until
+    reserve.valid_until = until
+    audit.record(session, actor=actor, entity="reserve_list", entity_id=reserve.id, action="extend",
+                 from_state=before.isoformat(), to_state=until.isoformat(), reason=reason)
+    return reserve

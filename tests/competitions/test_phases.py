@@ -323,6 +323,25 @@ def test_c12_below_the_last_place_not_retained(session, frozen):
     assert [a.status for a in people] == [Status.RESERVE_LIST, Status.RESERVE_LIST, Status.ELIMINATED]
 
 
+def test_c12_validity_can_be_extended_never_shortened(session, frozen):
+    from casework.audit import AuditEvent
+    from casework.competitions.selection import extend_reserve_list
+    notice = f.publish(session, only_fields=("1",), places={"1": 1})
+    [a] = f.at_document_check(session, notice, frozen, [150])
+    a.documents_supported = True
+    session.flush()
+    f.close(session, notice, "document-check", "reserve-list")
+    reserve = session.query(ReserveList).one()
+    original = reserve.valid_until
+    with pytest.raises(CompetitionError, match="must end later"):
+        extend_reserve_list(session, a.field, until=original, actor="test", reason="none")
+    extend_reserve_list(session, a.field, until=date(original.year + 1, 12, 31), actor="test",
+                        reason="recruitment needs")
+    assert reserve.valid_until == date(original.year + 1, 12, 31)
+    event = session.query(AuditEvent).filter_by(entity="reserve_list", action="extend").one()
+    assert (event.from_state, event.reason) == (original.isoformat(), "recruitment needs")
+
+
 # --- C15 exclusion, C16 history -------------------------------------------------------------
 
 def test_c15_exclusion_records_ground_and_deciding_body(session, frozen):
