@@ -2,7 +2,8 @@
 # PostgreSQL refuses to run as root: as root the cluster belongs to the `postgres` user.
 
 find_pg_bin() {
-  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+  # Never fails (set -e, pipefail): prints nothing when PostgreSQL is not installed.
+  { ls -d /usr/lib/postgresql/*/bin 2>/dev/null || true; } | sort -V | tail -n 1
 }
 
 start_throwaway_postgres() {
@@ -16,6 +17,10 @@ start_throwaway_postgres() {
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
     PG_BIN="$(find_pg_bin)"
+    if [ -z "$PG_BIN" ]; then
+      echo "PostgreSQL was installed but no server binaries were found under /usr/lib/postgresql" >&2
+      exit 1
+    fi
   fi
   PG_DIR="$(mktemp -d /tmp/casework-pg.XXXXXX)"
   PG_PORT="${CASEWORK_TEST_PG_PORT:-$((20000 + RANDOM % 20000))}"

@@ -8,7 +8,10 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
 fi
 if [ ! -x "$ROOT/.venv/bin/python" ]; then
   echo "setting up the virtual environment in .venv ..." >&2
-  "$PYTHON" -m venv "$ROOT/.venv"
+  if ! "$PYTHON" -m venv "$ROOT/.venv"; then
+    echo "could not create a virtual environment: install the venv module (Debian: apt-get install python3-venv)" >&2
+    exit 1
+  fi
 fi
 stamp="$ROOT/.venv/.installed-$(sha1sum "$ROOT/pyproject.toml" | cut -c1-12)-${1:-app}"
 if [ ! -f "$stamp" ]; then

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
 from .definition import CEFR, SKILLS, NoticeDefinition
 from .errors import CompetitionError
-from .models import Application, ApplicationState, Candidate, Notice, Status
+from .models import Application, ApplicationState, Candidate, Notice, ReserveListEntry, Status
 from .notices import definition
 from .stages import record_outcome
 
@@ -77,6 +77,9 @@ def validate_application(session: Session, application: Application, *, actor: s
     if application.state not in (ApplicationState.DRAFT, ApplicationState.REVALIDATION_REQUIRED):
         raise CompetitionError(f"application {application.number} is {application.state.value}: "
                                "it cannot be validated")
+    if application.status is not Status.ACTIVE:
+        raise CompetitionError(f"application {application.number} is {application.status.value}: "
+                               "it cannot be validated")
     version = application.notice.current
     spec = definition(version)
     if clock.now() > spec.application_deadline:
@@ -109,8 +112,11 @@ def amend_draft(application: Application, **changes: Any) -> None:
 
 def withdraw(session: Session, application: Application, *, actor: str) -> None:
     """The candidate leaves the competition (C16)."""
-    if application.status in (Status.WITHDRAWN,):
-        raise CompetitionError(f"application {application.number} is withdrawn already")
+    if application.status not in (Status.ACTIVE, Status.RESERVE_LIST):
+        raise CompetitionError(f"application {application.number} is {application.status.value}: "
+                               "only a candidate still in the competition can withdraw")
+    # C12: a withdrawn candidate leaves the published reserve list
+    session.execute(delete(ReserveListEntry).where(ReserveListEntry.application_id == application.id))
     record_outcome(session, application, phase=application.phase, status=Status.WITHDRAWN,
                    kind="withdrawal", author="epso", actor=actor,
                    reason="withdrawn by the candidate", published_at=clock.now())

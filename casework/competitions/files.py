@@ -150,9 +150,12 @@ def _yes(row: Row, column: str, default: bool) -> bool:
 
 def _decimal(row: Row, column: str) -> Decimal:
     try:
-        return Decimal(row[column])
+        value = Decimal(row[column])
     except InvalidOperation:
-        raise row.fail(column, f"{row[column]!r} is not a number") from None
+        value = None
+    if value is None or not value.is_finite():
+        raise row.fail(column, f"{row[column]!r} is not a number")
+    return value
 
 
 def _each(rows: list[Row], work: Callable[[Row], None],
@@ -217,9 +220,11 @@ def import_questions(session: Session, notice: Notice, path: Path) -> int:
             raise row.fail("test", f"{row['test']} is not a multiple-choice test")
         if not row["question"] or not row["correct"]:
             raise row.fail("question" if not row["question"] else "correct", "is empty")
+        points = _decimal(row, "points") if row["points"] else Decimal(1)
+        if points <= 0:
+            raise row.fail("points", "must be more than 0")
         session.add(Question(notice_id=notice.id, test=row["test"], ref=row["question"],
-                             correct=row["correct"], points=_decimal(row, "points") if row["points"] else Decimal(1),
-                             neutralised=False))
+                             correct=row["correct"], points=points, neutralised=False))
 
     count = _each(rows, one, None)
     session.flush()

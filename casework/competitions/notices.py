@@ -66,6 +66,9 @@ def amend_notice(session: Session, document: dict[str, Any], *, actor: str, reas
     old = definition(notice.current)
     if {f.code for f in spec.fields} != {f.code for f in old.fields}:
         raise CompetitionError("an amendment cannot add or remove fields")
+    if reopens_applications and not (spec.application_deadline > max(clock.now(), old.application_deadline)):
+        raise CompetitionError("reopening applications needs a new application deadline, later than the "
+                               f"old one ({old.application_deadline.isoformat()}) and in the future")
     version = NoticeVersion(number=notice.current.number + 1, published_on=published_on,
                             reason=reason, definition=document, created_at=clock.now())
     notice.versions.append(version)

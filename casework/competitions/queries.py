@@ -111,27 +111,30 @@ def invitations(session: Session, field: Field, phase: str) -> list[dict[str, An
 def candidate_results(session: Session, application: Application) -> dict[str, Any]:
     """C13: what a candidate sees of their own results.
 
-    Per phase, or only once the reserve-list phase has run when the notice says "at-end" (004
-    4.3.2 a). Marks left unprocessed after an eliminatory failure or cancelled by an amendment are
+    Per phase once the field's phase has been decided, or only once the reserve-list phase has
+    run when the notice says "at-end" (004 4.3.2 a). Marks left unprocessed after an eliminatory failure or cancelled by an amendment are
     not communicated (C10, C14). MCQ: score and the chosen vs correct answer by question
     reference — never the question text. Screener: weights, marks per answer, total.
     """
     from .selection import closed_phases
     spec = definition(application.notice.current)
-    final_phase = spec.phases[-1].code
-    if spec.results == "at-end" and final_phase not in closed_phases(session, application.field):
+    closed = closed_phases(session, application.field)
+    if spec.results == "at-end" and spec.phases[-1].code not in closed:
         return {"available": False,
                 "reason": "the notice publishes results only at the end of the competition"}
     scores = {s.test: s for s in session.scalars(select(Score).where(
         Score.application_id == application.id, Score.state == ScoreState.RECORDED))}
     out: dict[str, Any] = {"available": True, "tests": []}
-    if "screener" in scores:
+    screener_closed = any(p.kind == "screener" and p.code in closed for p in spec.phases)
+    if "screener" in scores and screener_closed:
         weights = spec.field(application.field.code).screener_weights
         marks = scores["screener"].detail["marks"]
         out["screener"] = {"total": str(scores["screener"].score),
                            "questions": [{"question": q, "weight": w, "mark": marks.get(q)}
                                          for q, w in weights.items()]}
     for phase in spec.phases:
+        if phase.code not in closed:      # nothing is shown before the phase is decided
+            continue
         for test in phase.tests:
             score = scores.get(test.code)
             if score is None:

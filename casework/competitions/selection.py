@@ -192,18 +192,17 @@ class _Run:
         for c in people:
             first = rules.evaluate(c.marks, elim)
             if not first.passed:
-                missing = [f for f in first.failures if f.achieved is None]
-                if missing:
-                    if self.catching_up:
-                        self.wait(c, "test not taken yet")
-                        continue
-                    self.out(c, Status.EXCLUDED, "excluded", missing[0].reason, author="epso",
+                failed = [f for f in first.failures if f.achieved is not None]
+                if failed:   # a real failure decides, whatever else is missing (C10 cancels the rest)
+                    failed_tests = {t for f in failed for t in f.spec.tests}
+                    self.unprocessed.append((c.id, [t for t in phase_tests
+                                                    if t not in failed_tests and t in c.marks]))
+                    self.out(c, Status.ELIMINATED, "failed", "; ".join(f.reason for f in failed))
+                elif self.catching_up:
+                    self.wait(c, "test not taken yet")
+                else:        # only missing marks: the test was not taken (C15)
+                    self.out(c, Status.EXCLUDED, "excluded", first.failures[0].reason, author="epso",
                              ground=rules.ExclusionGround.NO_BOOKING_OR_ABSENCE.value)
-                    continue
-                failed_tests = {t for f in first.failures for t in f.spec.tests}
-                self.unprocessed.append((c.id, [t for t in phase_tests
-                                                if t not in failed_tests and t in c.marks]))
-                self.out(c, Status.ELIMINATED, "failed", "; ".join(f.reason for f in first.failures))
                 continue
             second = rules.evaluate(c.marks, rest)
             if second.passed:
@@ -214,11 +213,23 @@ class _Run:
                 self.out(c, Status.ELIMINATED, "failed", "; ".join(f.reason for f in second.failures))
         return through
 
+    def final_scores(self, people: list[Candidate]) -> dict[int, Decimal]:
+        """Final scores (C9); a candidate without all the final-score marks cannot be placed."""
+        scores = {}
+        for c in people:
+            final = _final(self.spec, c)
+            if final is None:
+                self.wait(c, f"application id {c.id} has no final score "
+                             f"(needs {', '.join(self.spec.final_score)})")
+            else:
+                scores[c.id] = final
+        return scores
+
     def document_check(self, people: list[Candidate]) -> list[Candidate]:
         """C11: in descending order of final score until the places are filled."""
-        scores = {c.id: _final(self.spec, c) for c in people}
+        scores = self.final_scores(people)
         by_id = {c.id: c for c in people}
-        result = rules.document_check({k: v for k, v in scores.items() if v is not None}, self.places,
+        result = rules.document_check(scores, self.places,
                                       {c.id: c.documents_supported for c in people},
                                       reinstated=[c.id for c in people if c.reinstated])
         for cid in result.pending:
@@ -234,9 +245,10 @@ class _Run:
 
     def reserve_list(self, people: list[Candidate]) -> None:
         """C12: the best up to the places, all tied at the last place, and the reinstated."""
-        scores = {c.id: _final(self.spec, c) for c in people}
-        selection = rules.select_with_ties({k: v for k, v in scores.items() if v is not None},
-                                           self.places, reinstated=[c.id for c in people if c.reinstated])
+        scores = self.final_scores(people)
+        people = [c for c in people if c.id in scores]
+        selection = rules.select_with_ties(scores, self.places,
+                                           reinstated=[c.id for c in people if c.reinstated])
         chosen = set(selection.selected)
         self.report.cutoff = None if selection.cutoff_score is None else str(selection.cutoff_score)
         reserve = self.session.scalar(select(ReserveList).where(ReserveList.field_id == self.field.id))
@@ -398,6 +410,8 @@ def reinstate(session: Session, application: Application, *, author: str, actor:
     if contested is None:
         raise CompetitionError(f"application {application.number} has no exclusion on record")
     application.reinstated = True
+    if contested.ground == rules.ExclusionGround.FALSE_OR_UNSUPPORTED_DECLARATION.value:
+        application.documents_supported = True   # the upheld request found the documents sufficient (C11)
     # R3: earlier results are kept; marks left unprocessed by the annulled failure (C10) count again
     session.execute(update(Score).where(Score.application_id == application.id,
                                         Score.state == ScoreState.UNPROCESSED)

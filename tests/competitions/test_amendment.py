@@ -122,3 +122,15 @@ def test_c14_amendment_cannot_add_or_remove_fields(session, frozen):
     with pytest.raises(CompetitionError, match="cannot add or remove fields"):
         amend_notice(session, f.document(f.AD402_AMENDMENT, only_fields=("1", "2")), actor=f.ACTOR,
                      reason="x", published_on=date(2024, 5, 28))
+
+
+def test_c14_reopening_needs_a_later_deadline_in_the_future(session, frozen):
+    frozen.set(datetime(2023, 7, 1, 9, tzinfo=timezone.utc))
+    notice = f.publish(session, f.AD402, only_fields=("1",))
+    same_deadline = f.document(f.AD402_AMENDMENT, only_fields=("1",),
+                               application_deadline=f.document(f.AD402)["application_deadline"])
+    frozen.set(datetime(2024, 5, 28, 10, tzinfo=timezone.utc))
+    with pytest.raises(CompetitionError, match="needs a new application deadline"):
+        amend_notice(session, same_deadline, actor=f.ACTOR, reason="x", published_on=date(2024, 5, 28),
+                     reopens_applications=True)
+    assert len(notice.versions) == 1

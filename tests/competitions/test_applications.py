@@ -144,5 +144,5 @@ def test_withdrawal_recorded_as_epso_decision(session, frozen):
     decision = f.last_decision(session, application)
     assert (decision.kind, decision.author.value, decision.reason) == (
         "withdrawal", "epso", "withdrawn by the candidate")
-    with pytest.raises(CompetitionError, match="withdrawn already"):
+    with pytest.raises(CompetitionError, match="is withdrawn: only a candidate still in the competition"):
         apps.withdraw(session, application, actor="candidate")

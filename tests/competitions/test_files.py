@@ -141,6 +141,7 @@ def test_import_keys_and_mcq_results_then_close_tests(session, frozen, tmp_path)
     (["NOPE", "numerical", "", "N1", "A", ""], r"^line 3, column application: no application 'NOPE'"),
     (["A-1", "case-study", "11", "", "", ""], r"^line 3: case-study: mark 11 outside 0–10$"),
     (["A-1", "case-study", "seven", "", "", ""], r"^line 3, column value: 'seven' is not a number$"),
+    (["A-1", "case-study", "NaN", "", "", ""], r"^line 3, column value: 'NaN' is not a number$"),
     (["A-1", "numerical", "", "N1 N2", "A", ""], r"^line 3, column answers: questions and answers must be aligned"),
     (["A-1", "numerical", "", "N1 N99", "A A", ""], r"^line 3: numerical: unknown question\(s\) N99$"),
     (["A-1", "interview", "50", "", "", ""], r"^line 3, column test: EPSO/AD/402/23 has no test 'interview'$"),

@@ -207,6 +207,23 @@ def _assessment(session, frozen, rows, places=10):
     return notice, people
 
 
+def test_c10_failing_one_eliminatory_test_is_a_board_failure_not_an_absence(session, frozen):
+    """The other tests of the phase were cancelled (C10), so their marks are missing: the decision
+    is still the board's failure at the tests (R2 routes a review to the board), not an EPSO
+    exclusion for absence (C15)."""
+    notice = f.publish(session, f.AD402, only_fields=("1",))
+    a = f.apply(session, notice, language_1="DE", language_2="FR", levels=f.levels(DE="C2", FR="B2"),
+                profile=f.profile("degree-3y", "2020-06-30"))
+    f.after_deadline(frozen, notice)
+    f.close(session, notice, "application")
+    f.marks(session, a, numerical=2)
+    f.close(session, notice, "tests")
+    f.refresh(session, a)
+    d = f.last_decision(session, a)
+    assert (a.status, d.kind, d.author.value, d.ground) == (Status.ELIMINATED, "failed", "board", None)
+    assert d.reason == "numerical = 2 < 6 required"
+
+
 def test_c8_ad398_reasoning_pass_mark_20_of_40_on_the_total(session, frozen):
     _, [ok, fail] = _assessment(session, frozen, [((10, 5, 5), 60, 70), ((10, 5, 4), 60, 70)])
     assert (ok.phase, ok.status) == ("document-check", Status.ACTIVE)

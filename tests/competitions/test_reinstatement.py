@@ -170,3 +170,29 @@ def test_r3_only_eliminated_or_excluded_can_be_reinstated(session, frozen):
     a = f.apply(session, notice)
     with pytest.raises(CompetitionError, match="is active: only an eliminated or excluded candidate"):
         _reinstate(session, frozen, a)
+
+
+def test_r3_upheld_review_of_a_document_exclusion_is_not_undone_by_the_check(session, frozen):
+    notice = f.publish(session, only_fields=("1",), places={"1": 2})
+    top, second, third = f.at_document_check(session, notice, frozen, [150, 140, 130])
+    top.documents_supported, second.documents_supported, third.documents_supported = False, True, True
+    session.flush()
+    f.close(session, notice, "document-check", "reserve-list")
+    f.refresh(session, top)
+    assert (top.phase, top.status) == ("document-check", Status.EXCLUDED)
+    _reinstate(session, frozen, top)          # the review found the documents sufficient
+    session.refresh(top)
+    assert (top.status, top.documents_supported) == (Status.RESERVE_LIST, True)
+    assert len(session.query(ReserveList).one().entries) == 3     # 2 places + the reinstated one
+
+
+def test_c12_withdrawn_candidate_leaves_the_published_list(session, frozen):
+    from casework.competitions import applications as apps
+    notice, people = _reserve_list_published(session, frozen, [150, 140])
+    listed = people[0]
+    assert listed.status is Status.RESERVE_LIST
+    apps.withdraw(session, listed, actor="candidate")
+    [published] = queries.published_reserve_lists(session, notice)
+    assert len(published.names) + published.withheld == 1
+    with pytest.raises(CompetitionError, match="only a candidate still in the competition"):
+        apps.withdraw(session, listed, actor="candidate")

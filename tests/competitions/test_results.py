@@ -7,7 +7,7 @@ from casework.competitions import results
 from casework.competitions.models import Question
 from casework.competitions.queries import candidate_results
 from tests.competitions.factories import (
-    AD402, apply, assessment, close, publish, refresh, scored_through_screener,
+    AD402, apply, assessment, close, marks, publish, refresh, scored_through_screener,
 )
 
 
@@ -23,12 +23,15 @@ def test_c13_per_phase_results_show_screener_detail_and_mcq_answer_table(session
     [a] = scored_through_screener(session, notice, frozen, [30])
     _key(session, notice, "verbal", {"V1": "A", "V2": "B", "V3": "C"})
     results.record_mcq(session, a, "verbal", ["V3", "V1"], {"V3": "C", "V1": "D"})
+    assert candidate_results(session, a)["tests"] == []     # not before the phase is decided
+    marks(session, a, numerical=5, abstract=5, competencies=60, interview=70)
+    close(session, notice, "assessment")                    # 1 + 5 + 5 < 20: reasoning failed
     shown = candidate_results(session, a)
     assert shown["available"] is True
     assert shown["screener"]["total"].startswith("30")
     assert {q["weight"] for q in shown["screener"]["questions"]} <= {1, 2, 3}
     assert sum(q["weight"] * q["mark"] for q in shown["screener"]["questions"]) == 30
-    [verbal] = shown["tests"]
+    verbal, numerical, abstract = shown["tests"]         # competencies unprocessed (C10): withheld
     assert Decimal(verbal["score"]) == 1
     assert verbal["answers"] == [
         {"question": "V3", "chosen": "C", "correct": "C", "neutralised": False},
