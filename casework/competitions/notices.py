@@ -6,14 +6,14 @@ from functools import lru_cache
 import json
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
 from .definition import NoticeDefinition, parse_definition
 from .errors import CompetitionError
 from .models import (
-    Application, ApplicationState, Field, Notice, NoticeVersion, PhaseClosure, Score, ScoreState,
+    Application, ApplicationState, Decision, Field, Notice, NoticeVersion, PhaseClosure, Score, ScoreState,
     Status,
 )
 from .stages import Outcome, record_outcomes
@@ -81,8 +81,8 @@ def amend_notice(session: Session, document: dict[str, Any], *, actor: str, reas
         for app in apps:
             app.state = ApplicationState.REVALIDATION_REQUIRED
         changes["revalidation_required"] = len(apps)
-        changes["back_to_application"] = _reopen_application_phase(session, notice, version,
-                                                                    actor=actor, reason=reason)
+        changes["back_to_application"] = _reopen_application_phase(
+            session, notice, old, version, cancelled_tests, actor=actor, reason=reason)
     if cancelled_tests:
         changes["cancelled_marks"] = _cancel_tests(session, notice, cancelled_tests)
     audit.record(session, actor=actor, entity="notice", entity_id=notice.id, action="amend",
@@ -91,29 +91,42 @@ def amend_notice(session: Session, document: dict[str, Any], *, actor: str, reas
     return version
 
 
-def _reopen_application_phase(session: Session, notice: Notice, version: NoticeVersion, *,
+def _reopen_application_phase(session: Session, notice: Notice, old: NoticeDefinition,
+                              version: NoticeVersion, cancelled_tests: tuple[str, ...], *,
                               actor: str, reason: str) -> int:
-    """C14: reopened applications are decided afresh at the new deadline, so the active
-    candidates who had gone past the application phase are back at it and the phases of the
-    notice's fields run again (otherwise no one could drop out for not revalidating)."""
+    """C14: reopened applications are decided afresh at the new deadline.
+
+    Back at the application phase go: the active candidates who had gone past it; those who
+    dropped out for not validating (they may validate now); and those eliminated or excluded at a
+    phase all of whose tests are cancelled (everyone re-sits). The notice's phases run again.
+    """
     first = definition(version).phases[0].code
-    moved = session.execute(select(Application.id, Application.phase).where(
-        Application.notice_id == notice.id, Application.status == Status.ACTIVE,
-        Application.phase != first)).all()
+    resat = {p.code for p in old.phases if p.tests and all(t.code in cancelled_tests for t in p.tests)}
+    latest = (select(Decision.application_id, func.max(Decision.id).label("id"))
+              .join(Application, Application.id == Decision.application_id)
+              .where(Application.notice_id == notice.id).group_by(Decision.application_id).subquery())
+    rows = session.execute(
+        select(Application.id, Application.phase, Application.status, Decision.kind, Decision.phase)
+        .join(latest, latest.c.application_id == Application.id)
+        .join(Decision, Decision.id == latest.c.id)).all()
+    back = [(app_id, phase) for app_id, phase, status, kind, decided_at in rows
+            if (status is Status.ACTIVE and phase != first)
+            or (status in (Status.ELIMINATED, Status.EXCLUDED)
+                and (kind == "not-validated" or decided_at in resat))]
     record_outcomes(session, [Outcome(app_id, first, Status.ACTIVE, "reopened", phase, "epso",
                                       f"applications reopened by the amendment: {reason}")
-                              for app_id, phase in moved],
+                              for app_id, phase in back],
                     notice_version_id=version.id, published_at=clock.now(), actor=actor)
     session.execute(delete(PhaseClosure).where(
         PhaseClosure.field_id.in_(select(Field.id).where(Field.notice_id == notice.id))))
-    return len(moved)
+    return len(back)
 
 
 def _cancel_tests(session: Session, notice: Notice, tests: tuple[str, ...]) -> int:
     """C14: marks of cancelled test events are not processed and give no result."""
     result = session.execute(
         update(Score)
-        .where(Score.test.in_(tests), Score.state == ScoreState.RECORDED,
+        .where(Score.test.in_(tests), Score.state.in_((ScoreState.RECORDED, ScoreState.UNPROCESSED)),
                Score.application_id.in_(select(Application.id).where(Application.notice_id == notice.id)))
         .values(state=ScoreState.CANCELLED))
     return result.rowcount

@@ -134,3 +134,26 @@ def test_c14_reopening_needs_a_later_deadline_in_the_future(session, frozen):
         amend_notice(session, same_deadline, actor=f.ACTOR, reason="x", published_on=date(2024, 5, 28),
                      reopens_applications=True)
     assert len(notice.versions) == 1
+
+
+def test_c14_everyone_re_sits_cancelled_tests_and_drafts_may_validate(session, frozen):
+    """Failed at the cancelled October 2023 tests, or dropped for not validating: after the
+    amendment both are back at the application phase and can go on (004 4.3.1, 4.3.2 a)."""
+    frozen.set(datetime(2023, 7, 1, 9, tzinfo=timezone.utc))
+    notice = f.publish(session, f.AD402, only_fields=("1",))
+    failed, draft = _apply(session, notice), f.apply(session, notice, validate=False, language_1="DE",
+                                                     language_2="FR", levels=f.levels(DE="C2", FR="B2"),
+                                                     profile=f.profile("degree-3y", "2020-06-30"))
+    f.after_deadline(frozen, notice)
+    f.close(session, notice, "application")
+    f.marks(session, failed, numerical=2, verbal=15, abstract=8, field_mcq=20)
+    f.close(session, notice, "tests")
+    f.refresh(session, failed, draft)
+    assert [a.status for a in (failed, draft)] == [Status.ELIMINATED, Status.ELIMINATED]
+    _amend(session, frozen)
+    f.refresh(session, failed, draft)
+    assert [(a.phase, a.status) for a in (failed, draft)] == [("application", Status.ACTIVE)] * 2
+    assert {s.state for s in failed.scores} == {ScoreState.CANCELLED}     # incl. the unprocessed
+    for a in (failed, draft):
+        apps.validate_application(session, a, actor=f.ACTOR)
+    assert f.last_decision(session, failed).kind == "reopened"
