@@ -23,6 +23,9 @@ def exact(value: Number, *, what: str = "value") -> Exact:
         raise ValueError(f"{what}: expected a number, got a boolean")
     if isinstance(value, int):
         return value
+    if isinstance(value, Decimal) and value.is_finite():   # the database's numbers: the fast path
+        n, d = value.as_integer_ratio()
+        return n if d == 1 else Fraction(n, d)
     if isinstance(value, Rational):
         f = Fraction(value)
     elif isinstance(value, (float, Decimal, str)):
