@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,14 +30,20 @@ from sqlalchemy import create_engine, insert, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from casework import clock  # noqa: E402
-from casework.competitions.models import (  # noqa: E402
-    Application, ApplicationState, Candidate, PhaseClosure, Score, ScoreState, Status,
+from casework import clock
+from casework.competitions.models import (
+    Application,
+    ApplicationState,
+    Candidate,
+    PhaseClosure,
+    Score,
+    ScoreState,
+    Status,
 )
-from casework.competitions.notices import definition, publish_notice  # noqa: E402
-from casework.competitions.selection import close_phase  # noqa: E402
-from casework.db import Database  # noqa: E402
-from casework.migrate import upgrade  # noqa: E402
+from casework.competitions.notices import definition, publish_notice
+from casework.competitions.selection import close_phase
+from casework.db import Database
+from casework.migrate import upgrade
 
 NOTICE = ROOT / "casework" / "demo" / "notices" / "EPSO-AD-398-22.json"
 
@@ -45,7 +51,7 @@ NOTICE = ROOT / "casework" / "demo" / "notices" / "EPSO-AD-398-22.json"
 def build(db: Database, n: int, seed: int = 7) -> int:
     """Insert the notice and n candidates at the screener phase, with all their marks."""
     rnd = random.Random(seed)
-    with db.session_scope() as s, clock.use_clock(clock.FrozenClock(datetime(2022, 2, 20, tzinfo=timezone.utc))):
+    with db.session_scope() as s, clock.use_clock(clock.FrozenClock(datetime(2022, 2, 20, tzinfo=UTC))):
         notice = publish_notice(s, json.loads(NOTICE.read_text()), actor="bench")
         spec = definition(notice.current)
         version_id = notice.current.id
@@ -73,7 +79,7 @@ def build(db: Database, n: int, seed: int = 7) -> int:
                              "state": ScoreState.RECORDED, "notice_version_id": version_id})
         conn.execute(insert(PhaseClosure), [   # application and eligibility have run
             {"field_id": f, "phase": p, "notice_version_id": version_id, "actor": "bench",
-             "closed_at": datetime(2022, 4, 20, tzinfo=timezone.utc)}
+             "closed_at": datetime(2022, 4, 20, tzinfo=UTC)}
             for f, _ in fields for p in ("application", "eligibility")])
         for start in range(0, len(rows), 50_000):
             conn.execute(insert(Score), rows[start:start + 50_000])
@@ -103,7 +109,7 @@ def run(db: Database, n: int) -> dict[str, float]:
     notice_id = build(db, n)
     base = baseline(db)
     times = {}
-    with clock.use_clock(clock.FrozenClock(datetime(2022, 12, 1, tzinfo=timezone.utc))):
+    with clock.use_clock(clock.FrozenClock(datetime(2022, 12, 1, tzinfo=UTC))):
         for phase in ("screener", "assessment", "document-check", "reserve-list"):
             with db.session_scope() as s:
                 notice = s.get(Notice, notice_id)

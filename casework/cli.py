@@ -6,9 +6,9 @@ back and prints one line (no traceback) with a non-zero exit.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import click
 from flask.cli import FlaskGroup, ScriptInfo
@@ -16,10 +16,10 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from . import create_app, get_db
-from .deadlines_cli import calendar_group, deadline_group
 from .competitions.definition import DefinitionError
 from .competitions.errors import CompetitionError
 from .competitions.files import ImportFileError
+from .deadlines_cli import calendar_group, deadline_group
 
 ACTOR = "cli"
 
@@ -58,11 +58,12 @@ def main() -> None:
 
 def _notice_rule_set(reference: str):
     """D9: the time limits of a notice's rule set (version in force), for `deadline rule --rules REF`."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
     from .competitions.models import Notice
     from .competitions.notices import definition
     from .deadlines import RuleSet
-    from sqlalchemy import select
-    from sqlalchemy.exc import SQLAlchemyError
     with click.get_current_context().find_object(ScriptInfo).load_app().app_context():
         try:
             with get_db().session_scope() as session:
@@ -310,6 +311,7 @@ def demo_load(scale: int, seed: int) -> None:
 def demo_status() -> None:
     """Print 'empty' when the database holds no notice yet, else the number of notices."""
     from sqlalchemy import func, select
+
     from .competitions.models import Notice
     with transaction() as session:
         count = session.scalar(select(func.count(Notice.id)))

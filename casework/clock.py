@@ -7,7 +7,7 @@ else in the code base may call ``datetime.now()``.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -15,7 +15,7 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class FrozenClock:
@@ -27,7 +27,7 @@ class FrozenClock:
     def set(self, at: datetime) -> None:
         if at.tzinfo is None:
             raise ValueError("FrozenClock needs an aware datetime")
-        self._now = at.astimezone(timezone.utc)
+        self._now = at.astimezone(UTC)
 
     def advance(self, **delta: float) -> None:
         self._now += timedelta(**delta)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -72,7 +72,7 @@ def session(database: Database) -> Session:
 @pytest.fixture
 def frozen():
     """A frozen clock, by default at noon UTC on 1 March 2022; tests move it with .set/.advance."""
-    with clock.use_clock(clock.FrozenClock(datetime(2022, 3, 1, 12, tzinfo=timezone.utc))) as c:
+    with clock.use_clock(clock.FrozenClock(datetime(2022, 3, 1, 12, tzinfo=UTC))) as c:
         yield c
 
 

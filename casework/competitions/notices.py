@@ -1,9 +1,9 @@
 """Notices and their versions (C14): publishing, amending, reading the definition in force."""
 from __future__ import annotations
 
+import json
 from datetime import date
 from functools import lru_cache
-import json
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -13,7 +13,15 @@ from .. import audit, clock
 from .definition import NoticeDefinition, parse_definition
 from .errors import CompetitionError
 from .models import (
-    Application, ApplicationState, Decision, Field, Notice, NoticeVersion, PhaseClosure, Score, ScoreState,
+    Application,
+    ApplicationState,
+    Decision,
+    Field,
+    Notice,
+    NoticeVersion,
+    PhaseClosure,
+    Score,
+    ScoreState,
     Status,
 )
 from .stages import Outcome, record_outcomes

@@ -10,8 +10,17 @@ from sqlalchemy.orm import Session
 
 from . import rules
 from .models import (
-    Application, Candidate, Decision, Field, Notice, ReserveList, ReserveListEntry, Score, ScoreState,
-    StageEvent, Status,
+    Application,
+    Candidate,
+    Decision,
+    Field,
+    Notice,
+    ReserveList,
+    ReserveListEntry,
+    Score,
+    ScoreState,
+    StageEvent,
+    Status,
 )
 from .notices import definition
 

@@ -5,9 +5,9 @@ neutralisation (P1) can rescore it later; its score is computed from the questio
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session

@@ -10,7 +10,8 @@ them alone through every phase the field has already closed, beyond caps and pla
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -25,8 +26,18 @@ from . import rules
 from .definition import NoticeDefinition, PhaseSpec
 from .errors import CompetitionError
 from .models import (
-    Application, ApplicationState, Decision, Field, Notice, NoticeVersion, PhaseClosure,
-    ReserveList, ReserveListEntry, Score, ScoreState, Status,
+    Application,
+    ApplicationState,
+    Decision,
+    Field,
+    Notice,
+    NoticeVersion,
+    PhaseClosure,
+    ReserveList,
+    ReserveListEntry,
+    Score,
+    ScoreState,
+    Status,
 )
 from .notices import definition
 from .stages import Outcome, last_exclusion, record_outcome, record_outcomes

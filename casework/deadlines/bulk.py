@@ -18,7 +18,7 @@ from .calendars import Calendar, CalendarSet, default_calendars
 from .errors import CalendarRangeError, DeadlineError
 
 _EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal(): day 0 of datetime64[D]
-_ARRAYS: "weakref.WeakKeyDictionary[Calendar, tuple[np.ndarray, np.ndarray, int]]" = weakref.WeakKeyDictionary()
+_ARRAYS: weakref.WeakKeyDictionary[Calendar, tuple[np.ndarray, np.ndarray, int]] = weakref.WeakKeyDictionary()
 
 
 def _arrays(calendar: Calendar) -> tuple[np.ndarray, np.ndarray, int]:

@@ -46,7 +46,7 @@ def easter_sunday(year: int) -> dt.date:
     g = (b - f + 1) // 3
     h = (19 * a + b - d - g + 15) % 30
     i, k = divmod(c, 4)
-    l = (32 + 2 * e + 2 * i - h - k) % 7  # noqa: E741 (name from the algorithm)
+    l = (32 + 2 * e + 2 * i - h - k) % 7
     m = (a + 11 * h + 22 * l) // 451
     month, day = divmod(h + l - 7 * m + 114, 31)
     return dt.date(year, month, day + 1)
@@ -82,7 +82,7 @@ class CalendarYear:
         object.__setattr__(self, "holidays", tuple(sorted(set(self.holidays))))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, status: str = CONFIRMED) -> "CalendarYear":
+    def from_dict(cls, data: Mapping[str, Any], *, status: str = CONFIRMED) -> CalendarYear:
         """Load an official list: ``{"place", "year", "holidays": [{"date", "name"}], "source", "status"?}``.
 
         A loaded list is ``confirmed`` unless the data says otherwise.
@@ -226,7 +226,7 @@ class Calendar:
         except KeyError:
             raise self._range_error(year) from None
 
-    def with_year(self, year: CalendarYear) -> "Calendar":
+    def with_year(self, year: CalendarYear) -> Calendar:
         """A new calendar where ``year`` replaces (or extends the range by) that year's list."""
         return Calendar(self.place, {**self.years, year.year: year}.values())
 
@@ -290,11 +290,11 @@ class CalendarSet:
         except KeyError:
             raise DeadlineError(f"unknown calendar place {place!r} (known: {', '.join(self.calendars)})") from None
 
-    def with_year(self, year: CalendarYear) -> "CalendarSet":
+    def with_year(self, year: CalendarYear) -> CalendarSet:
         """A new set in which ``year`` (e.g. a confirmed official list) replaces the old list."""
         return CalendarSet({**self.calendars, year.place: self[year.place].with_year(year)})
 
-    def changed_years(self, other: "CalendarSet") -> set[tuple[str, int]]:
+    def changed_years(self, other: CalendarSet) -> set[tuple[str, int]]:
         """(place, year) pairs whose holiday list differs between ``self`` and ``other``."""
         changed = set()
         for place in set(self.calendars) | set(other.calendars):

@@ -59,23 +59,23 @@ class Decision:
             raise DecisionError(f"a {self.kind} decision needs a date ('on')")
 
     @classmethod
-    def extend_by(cls, period: Period | str, reason: str, ref: str | None = None) -> "Decision":
+    def extend_by(cls, period: Period | str, reason: str, ref: str | None = None) -> Decision:
         return cls("extend_by", reason, period=Period.parse(period), ref=ref)
 
     @classmethod
-    def extend_to(cls, on: dt.date, reason: str, ref: str | None = None) -> "Decision":
+    def extend_to(cls, on: dt.date, reason: str, ref: str | None = None) -> Decision:
         return cls("extend_to", reason, on=on, ref=ref)
 
     @classmethod
-    def suspend(cls, on: dt.date, reason: str, ref: str | None = None) -> "Decision":
+    def suspend(cls, on: dt.date, reason: str, ref: str | None = None) -> Decision:
         return cls("suspend", reason, on=on, ref=ref)
 
     @classmethod
-    def resume(cls, on: dt.date, reason: str, ref: str | None = None) -> "Decision":
+    def resume(cls, on: dt.date, reason: str, ref: str | None = None) -> Decision:
         return cls("resume", reason, on=on, ref=ref)
 
     @classmethod
-    def restart(cls, on: dt.date, reason: str, ref: str | None = None) -> "Decision":
+    def restart(cls, on: dt.date, reason: str, ref: str | None = None) -> Decision:
         return cls("restart", reason, on=on, ref=ref)
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,7 +88,7 @@ class Decision:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Decision":
+    def from_dict(cls, data: Mapping[str, Any]) -> Decision:
         try:
             return cls(data["kind"], data["reason"], on=data.get("on"), period=data.get("period"),
                        ref=data.get("ref"))

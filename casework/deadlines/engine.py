@@ -42,7 +42,7 @@ class DeadlineSpec:
         object.__setattr__(self, "decisions", tuple(self.decisions))
 
     @classmethod
-    def for_rule(cls, name: str, event: Event, rule_set: RuleSet | str = DEFAULT_RULE_SET) -> "DeadlineSpec":
+    def for_rule(cls, name: str, event: Event, rule_set: RuleSet | str = DEFAULT_RULE_SET) -> DeadlineSpec:
         """The deadline of the named rule of ``rule_set`` (a RuleSet or a built-in name) for ``event``."""
         rs = get_rule_set(rule_set) if isinstance(rule_set, str) else rule_set
         return cls(event, rs.rule(name), rs.name, rs.version)
@@ -50,13 +50,13 @@ class DeadlineSpec:
     @classmethod
     def for_period(cls, period: Period | str, event: Event, *, place: str = DEFAULT_PLACE,
                    roll_forward: bool = True, art_3_5: bool = True,
-                   time_of_day: dt.time | None = None) -> "DeadlineSpec":
+                   time_of_day: dt.time | None = None) -> DeadlineSpec:
         """A bare period (e.g. ``10cd``, ``-5wd``) from ``event``, counted under Reg 1182/71 Art 3."""
         rule = ad_hoc_rule(period, place=place, roll_forward=roll_forward, art_3_5=art_3_5,
                            time_of_day=time_of_day)
         return cls(event, rule)
 
-    def with_decision(self, decision: Decision) -> "DeadlineSpec":
+    def with_decision(self, decision: Decision) -> DeadlineSpec:
         """The same deadline with one more recorded decision (extension, suspension, restart)."""
         return replace(self, decisions=(*self.decisions, decision))
 
@@ -70,7 +70,7 @@ class DeadlineSpec:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "DeadlineSpec":
+    def from_dict(cls, data: Mapping[str, Any]) -> DeadlineSpec:
         try:
             return cls(
                 event=parse_when(data["event"]),

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from .errors import DeadlineError
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def local_date(event: dt.date | dt.datetime) -> dt.date:

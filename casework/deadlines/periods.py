@@ -42,7 +42,7 @@ class Period:
             raise PeriodError("a period must not be zero")
 
     @classmethod
-    def parse(cls, text: "str | Period") -> "Period":
+    def parse(cls, text: str | Period) -> Period:
         """``10cd``, ``15wd``, ``3m``, ``1y``, ``-5wd``, ``+10cd``."""
         if isinstance(text, Period):
             return text

@@ -84,7 +84,7 @@ class Rule:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Rule":
+    def from_dict(cls, data: Mapping[str, Any]) -> Rule:
         unknown = set(data) - {f.name for f in fields(cls)}
         if unknown:
             raise DeadlineError(f"unknown rule attribute(s): {', '.join(sorted(unknown))}")
@@ -93,7 +93,7 @@ class Rule:
         except TypeError as exc:
             raise DeadlineError(f"incomplete rule {data.get('name')!r}: {exc}") from None
 
-    def with_overrides(self, overrides: Mapping[str, Any]) -> "Rule":
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Rule:
         return Rule.from_dict({**self.to_dict(), **overrides, "name": self.name})
 
 
@@ -144,7 +144,7 @@ class RuleSet:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any],
-                  resolve: Callable[[str], "RuleSet"] | None = None) -> "RuleSet":
+                  resolve: Callable[[str], RuleSet] | None = None) -> RuleSet:
         """Build from full ``rules`` (as ``to_dict`` writes) or from a ``base`` set plus ``overrides``.
 
         ``{"base": "2022", "version": "...", "overrides": {"neutralisation": {"period": "5cd"}}}``.

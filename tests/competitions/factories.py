@@ -8,7 +8,8 @@ from __future__ import annotations
 import copy
 import itertools
 import json
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any

@@ -1,7 +1,7 @@
 """C14: EPSO/AD/402/23 amended by C/2024/3223 — applications reopened, test events cancelled."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -23,7 +23,7 @@ def _apply(session, notice, language_2="FR"):
 
 
 def _amend(session, frozen):
-    frozen.set(datetime(2024, 5, 28, 10, tzinfo=timezone.utc))
+    frozen.set(datetime(2024, 5, 28, 10, tzinfo=UTC))
     return amend_notice(session, f.document(f.AD402_AMENDMENT, only_fields=("1",)), actor=f.ACTOR,
                         reason="C/2024/3223", published_on=date(2024, 5, 28),
                         reopens_applications=True, cancelled_tests=CANCELLED)
@@ -32,7 +32,7 @@ def _amend(session, frozen):
 @pytest.fixture
 def amended(session, frozen):
     """Two validated candidates sat the October 2023 tests; then the notice was amended."""
-    frozen.set(datetime(2023, 7, 1, 9, tzinfo=timezone.utc))
+    frozen.set(datetime(2023, 7, 1, 9, tzinfo=UTC))
     notice = f.publish(session, f.AD402, only_fields=("1",))
     first = notice.current
     renewer, sleeper = _apply(session, notice), _apply(session, notice, "EN")
@@ -104,7 +104,7 @@ def test_c14_who_revalidates_goes_on_who_does_not_drops_out(session, frozen, ame
 
 
 def test_c14_amendment_before_the_application_phase_closed(session, frozen):
-    frozen.set(datetime(2023, 7, 1, 9, tzinfo=timezone.utc))
+    frozen.set(datetime(2023, 7, 1, 9, tzinfo=UTC))
     notice = f.publish(session, f.AD402, only_fields=("1",))
     renewer, sleeper = _apply(session, notice), _apply(session, notice)
     version = _amend(session, frozen)
@@ -125,11 +125,11 @@ def test_c14_amendment_cannot_add_or_remove_fields(session, frozen):
 
 
 def test_c14_reopening_needs_a_later_deadline_in_the_future(session, frozen):
-    frozen.set(datetime(2023, 7, 1, 9, tzinfo=timezone.utc))
+    frozen.set(datetime(2023, 7, 1, 9, tzinfo=UTC))
     notice = f.publish(session, f.AD402, only_fields=("1",))
     same_deadline = f.document(f.AD402_AMENDMENT, only_fields=("1",),
                                application_deadline=f.document(f.AD402)["application_deadline"])
-    frozen.set(datetime(2024, 5, 28, 10, tzinfo=timezone.utc))
+    frozen.set(datetime(2024, 5, 28, 10, tzinfo=UTC))
     with pytest.raises(CompetitionError, match="needs a new application deadline"):
         amend_notice(session, same_deadline, actor=f.ACTOR, reason="x", published_on=date(2024, 5, 28),
                      reopens_applications=True)
@@ -139,7 +139,7 @@ def test_c14_reopening_needs_a_later_deadline_in_the_future(session, frozen):
 def test_c14_everyone_re_sits_cancelled_tests_and_drafts_may_validate(session, frozen):
     """Failed at the cancelled October 2023 tests, or dropped for not validating: after the
     amendment both are back at the application phase and can go on (004 4.3.1, 4.3.2 a)."""
-    frozen.set(datetime(2023, 7, 1, 9, tzinfo=timezone.utc))
+    frozen.set(datetime(2023, 7, 1, 9, tzinfo=UTC))
     notice = f.publish(session, f.AD402, only_fields=("1",))
     failed, draft = _apply(session, notice), f.apply(session, notice, validate=False, language_1="DE",
                                                      language_2="FR", levels=f.levels(DE="C2", FR="B2"),

@@ -1,7 +1,7 @@
 """C1–C4: accounts, one field per notice, validation and its deadline, language choices."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -67,9 +67,9 @@ def test_c3_validation_locks_the_application(session, frozen):
 
 
 @pytest.mark.parametrize("instant, accepted", [
-    (datetime(2022, 3, 22, 10, 59, 59, tzinfo=timezone.utc), True),    # 11:59:59 Brussels (CET)
-    (datetime(2022, 3, 22, 11, 0, 0, tzinfo=timezone.utc), True),      # 12:00:00 noon exactly
-    (datetime(2022, 3, 22, 11, 0, 1, tzinfo=timezone.utc), False),     # 12:00:01 Brussels
+    (datetime(2022, 3, 22, 10, 59, 59, tzinfo=UTC), True),    # 11:59:59 Brussels (CET)
+    (datetime(2022, 3, 22, 11, 0, 0, tzinfo=UTC), True),      # 12:00:00 noon exactly
+    (datetime(2022, 3, 22, 11, 0, 1, tzinfo=UTC), False),     # 12:00:01 Brussels
 ])
 def test_c3_validation_deadline_is_noon_brussels_time(session, frozen, instant, accepted):
     notice = f.publish(session)
@@ -101,7 +101,7 @@ def test_c3_draft_not_validated_by_deadline_drops_out_when_application_phase_clo
 def test_c3_application_phase_cannot_close_before_the_deadline(session, frozen):
     notice = f.publish(session)
     f.apply(session, notice)
-    frozen.set(datetime(2022, 3, 22, 11, 0, tzinfo=timezone.utc))
+    frozen.set(datetime(2022, 3, 22, 11, 0, tzinfo=UTC))
     with pytest.raises(CompetitionError, match="applications are open until 2022-03-22T12:00:00"):
         f.close(session, notice, "application")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -66,7 +66,7 @@ def _notice_file(tmp_path, name=f.AD402, **tweaks):
 
 
 def test_cli_bad_application_line_changes_nothing(cli, tmp_path):
-    cli.frozen.set(datetime(2023, 7, 1, 9, tzinfo=timezone.utc))
+    cli.frozen.set(datetime(2023, 7, 1, 9, tzinfo=UTC))
     cli("notice", "import", _notice_file(tmp_path))
     path = write_csv(tmp_path / "apps.csv", APP_HEADER, [
         application_row("A-1"), application_row("A-2"), application_row("A-3", diplomas="degree-3y:2020-02-30")])
@@ -84,7 +84,7 @@ def test_cli_bad_notice_changes_nothing(cli, tmp_path):
 
 
 def test_cli_bad_results_line_changes_nothing(cli, tmp_path):
-    cli.frozen.set(datetime(2023, 7, 1, 9, tzinfo=timezone.utc))
+    cli.frozen.set(datetime(2023, 7, 1, 9, tzinfo=UTC))
     cli("notice", "import", _notice_file(tmp_path, only_fields=("1",)))
     cli("applications", "import", "EPSO/AD/402/23",
         write_csv(tmp_path / "apps.csv", APP_HEADER, [application_row("A-1"), application_row("A-2")]))
@@ -107,14 +107,14 @@ def _csv(text_):
 
 def test_cli_full_competition_and_exports(cli, tmp_path):
     ref = "EPSO/AD/402/23"
-    cli.frozen.set(datetime(2023, 7, 1, 9, tzinfo=timezone.utc))
+    cli.frozen.set(datetime(2023, 7, 1, 9, tzinfo=UTC))
     out = cli("notice", "import", _notice_file(tmp_path, only_fields=("1",), places={"1": 2})).output
     assert "EPSO/AD/402/23: version 1, 1 field(s)" in out
     cli("applications", "import", ref, write_csv(tmp_path / "apps.csv", APP_HEADER, [
         application_row("A-1", surname="Zeller"), application_row("A-2", surname="Andersen", publish="no"),
         application_row("A-3", surname="Berg"), application_row("A-4", surname="Costa")]))
     cli("results", "keys", ref, mcq_keys(tmp_path))
-    cli.frozen.set(datetime(2023, 7, 11, 10, 1, tzinfo=timezone.utc))
+    cli.frozen.set(datetime(2023, 7, 11, 10, 1, tzinfo=UTC))
     assert "field 1: 4 considered, 4 through (admitted 4)" in cli("phase", "close", ref, "application").output
     rows = []
     for number, field_mcq in (("A-1", 28), ("A-2", 25), ("A-3", 25), ("A-4", 20)):
@@ -136,7 +136,7 @@ def test_cli_full_competition_and_exports(cli, tmp_path):
     cli("results", "import", ref, write_csv(tmp_path / "cs.csv", RESULT_HEADER, [
         [n, "case-study", "6", "", "", ""] for n in ("A-1", "A-2", "A-3")]))
     cli("phase", "close", ref, "marking-eligibility")
-    cli.frozen.set(datetime(2024, 1, 15, 10, tzinfo=timezone.utc))
+    cli.frozen.set(datetime(2024, 1, 15, 10, tzinfo=UTC))
     assert "listed 3" in cli("phase", "close", ref, "reserve-list").output   # ties at the 2nd place
 
     listed = _csv(cli("export", "reserve-list", ref, "--field", "1").output)

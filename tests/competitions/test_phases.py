@@ -1,7 +1,7 @@
 """C5–C12, C15, C16: phases closed with close_phase on the notices' own data."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -12,7 +12,6 @@ from casework.competitions.models import ReserveList, ScoreState, Status
 from casework.competitions.notices import definition
 
 from . import factories as f
-
 
 # --- C5 eligibility -------------------------------------------------------------------------
 
@@ -310,7 +309,7 @@ def test_c12_ties_at_last_place_all_listed_published_alphabetically(session, fro
         a.candidate.surname, a.publish_name, a.documents_supported = surname, publish, True
     session.flush()
     f.close(session, notice, "document-check")
-    frozen.set(datetime(2023, 1, 31, 23, 30, tzinfo=timezone.utc))   # 1 February in Brussels
+    frozen.set(datetime(2023, 1, 31, 23, 30, tzinfo=UTC))   # 1 February in Brussels
     [report] = f.close(session, notice, "reserve-list")
     f.refresh(session, *people)
     zeller, alvarez, martin, berg = people
@@ -369,7 +368,7 @@ def test_c15_exclusion_records_ground_and_deciding_body(session, frozen):
     assert (a.phase, a.status) == ("application", Status.EXCLUDED)
     assert (d.ground, d.author.value, d.phase, d.kind, d.reason) == (
         "multiple_accounts", "epso", "application", "exclusion", "second account found (C1)")
-    assert d.published_at == frozen.now() or d.published_at.replace(tzinfo=timezone.utc) == frozen.now()
+    assert d.published_at == frozen.now() or d.published_at.replace(tzinfo=UTC) == frozen.now()
     assert stages.last_exclusion(session, a).id == d.id
     with pytest.raises(CompetitionError, match="is excluded, not active"):
         stages.exclude(session, a, ground="cheating", author="board", actor="x",

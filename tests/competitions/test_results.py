@@ -7,7 +7,14 @@ from casework.competitions import results
 from casework.competitions.models import Question
 from casework.competitions.queries import candidate_results
 from tests.competitions.factories import (
-    AD402, apply, assessment, close, marks, publish, refresh, scored_through_screener,
+    AD402,
+    apply,
+    assessment,
+    close,
+    marks,
+    publish,
+    refresh,
+    scored_through_screener,
 )
 
 
@@ -31,7 +38,7 @@ def test_c13_per_phase_results_show_screener_detail_and_mcq_answer_table(session
     assert shown["screener"]["total"].startswith("30")
     assert {q["weight"] for q in shown["screener"]["questions"]} <= {1, 2, 3}
     assert sum(q["weight"] * q["mark"] for q in shown["screener"]["questions"]) == 30
-    verbal, numerical, abstract = shown["tests"]         # competencies unprocessed (C10): withheld
+    verbal, _numerical, _abstract = shown["tests"]       # competencies unprocessed (C10): withheld
     assert Decimal(verbal["score"]) == 1
     assert verbal["answers"] == [
         {"question": "V3", "chosen": "C", "correct": "C", "neutralised": False},

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import click
+import pytest
 from click.testing import CliRunner
 
 from casework.deadlines import RuleSet

@@ -19,7 +19,7 @@ from casework.deadlines import (
 
 from .oracle import d
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def spec(rule: str, event: str) -> DeadlineSpec:

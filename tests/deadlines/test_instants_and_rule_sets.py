@@ -22,7 +22,7 @@ from casework.deadlines import (
 
 from .oracle import d
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 # -- D4 ---------------------------------------------------------------------------

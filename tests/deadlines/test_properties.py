@@ -93,7 +93,7 @@ def test_bulk_equals_single_calls(days, data):
 
 
 @FAST
-@given(instant=st.datetimes(dt.datetime(2001, 1, 1), dt.datetime(2049, 1, 1), timezones=st.just(dt.timezone.utc)))
+@given(instant=st.datetimes(dt.datetime(2001, 1, 1), dt.datetime(2049, 1, 1), timezones=st.just(dt.UTC)))
 def test_d4_event_instant_counts_from_its_brussels_day(instant):
     from zoneinfo import ZoneInfo
 

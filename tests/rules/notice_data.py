@@ -8,9 +8,9 @@ as the application.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
-from typing import Iterable, Optional
 
 from casework.competitions.definition import NoticeDefinition, parse_definition
 from casework.competitions.rules import (
@@ -28,7 +28,7 @@ AST_151_22 = "EPSO-AST-151-22"                  # seed 003
 AD_402_23 = "EPSO-AD-402-23-amendment-2024"     # seed 004 (C/2024/3223)
 
 
-@lru_cache(maxsize=None)
+@cache
 def notice(name: str) -> NoticeDefinition:
     """The parsed notice document ``casework/demo/notices/<name>.json``."""
     return parse_definition(json.loads((NOTICES / f"{name}.json").read_text(encoding="utf-8")))
@@ -46,7 +46,7 @@ def alternatives(name: str, field: str) -> tuple[Alternative, ...]:
                  for a in notice(name).field(field).eligibility)
 
 
-def pass_marks(name: str, phase: str, among: Optional[Iterable[str]] = None) -> tuple[PassMark, ...]:
+def pass_marks(name: str, phase: str, among: Iterable[str] | None = None) -> tuple[PassMark, ...]:
     """C8/C9 pass marks of one phase, out of the sum of their tests' maxima; with ``among``, only
     the pass marks on those tests."""
     spec = notice(name).phase(phase)

@@ -1,7 +1,8 @@
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from casework.competitions.rules import GivenTest, Question, inclusive_pass, score_mcq, simulate_neutralisation
 

@@ -1,7 +1,8 @@
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from casework.competitions.rules import Rounding, invitation_cap, rank_scores, select_with_ties
 

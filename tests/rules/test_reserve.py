@@ -1,4 +1,5 @@
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from casework.competitions.rules import ListedPerson, document_check, name_sort_key, publication_order
 

@@ -28,11 +28,11 @@ Rules (002 1.3 b, 003 section 3):
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 from fractions import Fraction
-from typing import Iterable, Optional, Sequence
 
 from ._numbers import Exact, Number, exact, show
 
@@ -82,13 +82,13 @@ class Experience:
     """
 
     start: date
-    end: Optional[date]
+    end: date | None
     fraction: Number = 1
     in_field: bool = False
     paid: bool = True
     kind: ExperienceKind = ExperienceKind.JOB
     relevant: bool = True
-    degree_awarded_on: Optional[date] = None
+    degree_awarded_on: date | None = None
 
     def __post_init__(self) -> None:
         f = exact(self.fraction, what="experience fraction")
@@ -116,7 +116,7 @@ class Alternative:
     min_education: str
     min_experience_months: Number = 0
     min_field_experience_months: Number = 0
-    doctorate_cap_months: Optional[Number] = None
+    doctorate_cap_months: Number | None = None
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class EligibilityRules:
     """Rule-set data: level order and the doctorate cap (002 1.3: 3 years)."""
 
     levels: EducationLevels
-    doctorate_cap_months: Optional[Number] = None  # None = no cap
+    doctorate_cap_months: Number | None = None  # None = no cap
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ class AlternativeOutcome:
     label: str
     met: bool
     failures: tuple[str, ...]
-    qualifying_diploma: Optional[Diploma]
+    qualifying_diploma: Diploma | None
     experience_months: Exact
     field_experience_months: Exact
 
@@ -140,7 +140,7 @@ class AlternativeOutcome:
 @dataclass(frozen=True)
 class EligibilityResult:
     eligible: bool
-    met: Optional[str]
+    met: str | None
     per_alternative: tuple[AlternativeOutcome, ...]
 
 
@@ -161,7 +161,7 @@ def month_measure(start: date, end: date) -> Fraction:
 
 def qualifying_diploma(
     diplomas: Iterable[Diploma], min_education: str, levels: EducationLevels, as_at: date
-) -> Optional[Diploma]:
+) -> Diploma | None:
     """Earliest diploma awarded by ``as_at`` at or above ``min_education``."""
     levels.rank(min_education)  # validate the requirement itself
     ok = [
@@ -182,7 +182,7 @@ def counted_months(
     *,
     counts_from: date,
     as_at: date,
-    doctorate_cap_months: Optional[Number] = None,
+    doctorate_cap_months: Number | None = None,
 ) -> Fraction:
     """Experience in months between ``counts_from`` and ``as_at`` (both inclusive).
 

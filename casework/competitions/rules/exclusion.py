@@ -10,9 +10,9 @@ override any default with ``overrides``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Mapping, Optional
 
 
 class Body(str, Enum):
@@ -56,7 +56,7 @@ DEFAULT_DECIDING_BODY: Mapping[ExclusionGround, Body] = {
 
 
 def deciding_body(
-    ground: ExclusionGround, overrides: Optional[Mapping[ExclusionGround, Body]] = None
+    ground: ExclusionGround, overrides: Mapping[ExclusionGround, Body] | None = None
 ) -> Body:
     ground = ExclusionGround(ground)
     if overrides and ground in overrides:
@@ -78,6 +78,6 @@ def exclusion(
     ground: ExclusionGround,
     stage: str,
     reason: str = "",
-    overrides: Optional[Mapping[ExclusionGround, Body]] = None,
+    overrides: Mapping[ExclusionGround, Body] | None = None,
 ) -> Exclusion:
     return Exclusion(ExclusionGround(ground), deciding_body(ground, overrides), stage, reason)

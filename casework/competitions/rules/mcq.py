@@ -15,9 +15,9 @@ same). Scores are exact ``Fraction``s: 20 questions with one neutralised gives
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Hashable, Iterable, Mapping, Optional
 
 from ._numbers import Exact, Number, exact
 
@@ -55,7 +55,7 @@ class QuestionResult:
     """C13 answer table row: reference, chosen vs correct answer, points."""
 
     question_id: QuestionId
-    chosen: Optional[object]
+    chosen: object | None
     correct_answer: object
     neutralised: bool
     points_awarded: Exact

@@ -8,8 +8,8 @@ its own reason, never silently 0.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Optional, Sequence
 
 from ._numbers import Exact, Number, exact, show
 
@@ -18,7 +18,7 @@ from ._numbers import Exact, Number, exact, show
 class PassMark:
     tests: tuple[str, ...]
     minimum: Number
-    out_of: Optional[Number] = None  # for display ("15/30") only
+    out_of: Number | None = None  # for display ("15/30") only
 
     def __post_init__(self) -> None:
         if isinstance(self.tests, str):
@@ -34,18 +34,18 @@ class PassMark:
         return f"{' + '.join(self.tests)} >= {self.limit_text()}"
 
 
-def threshold(test: str, minimum: Number, out_of: Optional[Number] = None) -> PassMark:
+def threshold(test: str, minimum: Number, out_of: Number | None = None) -> PassMark:
     return PassMark((test,), minimum, out_of)
 
 
-def combined(tests: Sequence[str], minimum: Number, out_of: Optional[Number] = None) -> PassMark:
+def combined(tests: Sequence[str], minimum: Number, out_of: Number | None = None) -> PassMark:
     return PassMark(tuple(tests), minimum, out_of)
 
 
 @dataclass(frozen=True)
 class PassFailure:
     spec: PassMark
-    achieved: Optional[Exact]  # None when marks are missing
+    achieved: Exact | None  # None when marks are missing
     reason: str
 
 

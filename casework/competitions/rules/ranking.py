@@ -10,9 +10,9 @@ through (ties at the cut-off all go through, 002 2.x / C7).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Callable, Hashable, Iterable, Mapping, Optional
 
 from ._numbers import Exact, Number, exact
 
@@ -28,7 +28,7 @@ class RankedEntry:
 
 def rank_scores(
     scores: Mapping[CandidateId, Number],
-    tiebreak: Optional[Callable[[CandidateId], object]] = None,
+    tiebreak: Callable[[CandidateId], object] | None = None,
 ) -> tuple[RankedEntry, ...]:
     """Rank best first with competition ranking (ties share the best rank)."""
     key = tiebreak or str
@@ -87,7 +87,7 @@ class Selection:
     selected: tuple[CandidateId, ...]
     by_score: tuple[CandidateId, ...]
     reinstated_beyond: tuple[CandidateId, ...]
-    cutoff_score: Optional[Exact]
+    cutoff_score: Exact | None
     ranking: tuple[RankedEntry, ...]
 
 
@@ -95,7 +95,7 @@ def select_with_ties(
     scores: Mapping[CandidateId, Number],
     cap: int,
     reinstated: Iterable[CandidateId] = (),
-    tiebreak: Optional[Callable[[CandidateId], object]] = None,
+    tiebreak: Callable[[CandidateId], object] | None = None,
 ) -> Selection:
     """C7: the best ``cap`` candidates, everyone tied with the cap-th, plus reinstated.
 

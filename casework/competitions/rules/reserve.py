@@ -19,14 +19,15 @@ list but the name is withheld.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Callable, Iterable, Mapping, Optional, Union
+from typing import Union
 
 from ._numbers import Number
 from .ranking import CandidateId, rank_scores
 
-Verdicts = Union[Mapping[CandidateId, Optional[bool]], Callable[[CandidateId], Optional[bool]]]
+Verdicts = Union[Mapping[CandidateId, bool | None], Callable[[CandidateId], bool | None]]
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class DocumentCheckResult:
         return not self.pending
 
 
-def _verdict(verdicts: Verdicts, cid: CandidateId) -> Optional[bool]:
+def _verdict(verdicts: Verdicts, cid: CandidateId) -> bool | None:
     v = verdicts(cid) if callable(verdicts) else verdicts.get(cid)
     if v is not None and not isinstance(v, bool):
         raise ValueError(f"document verdict for {cid} must be True, False or None, got {v!r}")
@@ -151,7 +152,7 @@ def _person_key(p: ListedPerson) -> tuple:
 @dataclass(frozen=True)
 class PublicationLine:
     candidate_id: CandidateId
-    name: Optional[str]  # None: on the list, name withheld
+    name: str | None  # None: on the list, name withheld
 
 
 def publication_order(people: Iterable[ListedPerson]) -> tuple[PublicationLine, ...]:

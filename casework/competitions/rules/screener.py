@@ -9,8 +9,8 @@ data in ``ScreenerScale``.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import Hashable, Mapping, Optional
 
 from ._numbers import Exact, Number, exact
 from .ranking import CandidateId, RankedEntry, rank_scores
@@ -71,7 +71,7 @@ def rank_screener(
     )
 
 
-def answered_none(answers: Mapping[QuestionId, Optional[str]]) -> bool:
+def answered_none(answers: Mapping[QuestionId, str | None]) -> bool:
     """C15: True if the candidate answered no screener question (blank = no answer)."""
     return not any(a is not None and str(a).strip() for a in answers.values())
 
