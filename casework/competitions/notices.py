@@ -1,9 +1,7 @@
 """Notices and their versions (C14): publishing, amending, reading the definition in force."""
 from __future__ import annotations
 
-import json
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -27,14 +25,14 @@ from .models import (
 from .stages import Outcome, record_outcomes
 
 
-@lru_cache(maxsize=256)
-def _parse_cached(document: str) -> NoticeDefinition:
-    return parse_definition(json.loads(document))
-
-
 def definition(version: NoticeVersion) -> NoticeDefinition:
-    """The parsed definition of a stored version (cached by content)."""
-    return _parse_cached(json.dumps(version.definition, sort_keys=True))
+    """The parsed definition of a stored version, parsed once per loaded version (a published
+    version never changes, and imports ask for it on every line)."""
+    parsed = version.__dict__.get("_parsed_definition")
+    if parsed is None:
+        parsed = parse_definition(version.definition)
+        version.__dict__["_parsed_definition"] = parsed
+    return parsed
 
 
 def find_notice(session: Session, reference: str) -> Notice:

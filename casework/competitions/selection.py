@@ -136,7 +136,7 @@ class _Run:
         self.places = self.spec.field(field.code).places
         self.report = FieldReport(field.code)
         self.outcomes: list[Outcome] = []
-        self.unprocessed: list[tuple[int, list[str]]] = []
+        self.unprocessed: dict[tuple[str, ...], list[int]] = {}   # C10: tests -> applications
 
     def out(self, c: Candidate, status: Status, kind: str, reason: str, ground: str | None = None,
             author: str | None = None) -> None:
@@ -206,8 +206,9 @@ class _Run:
                 failed = [f for f in first.failures if f.achieved is not None]
                 if failed:   # a real failure decides, whatever else is missing (C10 cancels the rest)
                     failed_tests = {t for f in failed for t in f.spec.tests}
-                    self.unprocessed.append((c.id, [t for t in phase_tests
-                                                    if t not in failed_tests and t in c.marks]))
+                    others = tuple(t for t in phase_tests if t not in failed_tests and t in c.marks)
+                    if others:
+                        self.unprocessed.setdefault(others, []).append(c.id)
                     self.out(c, Status.ELIMINATED, "failed", "; ".join(f.reason for f in failed))
                 elif self.catching_up:
                     self.wait(c, "test not taken yet")
@@ -309,12 +310,11 @@ class _Run:
         if self.next is not None:
             self.advance(through)
         self.report.through = sum(self.report.outcomes.get(k, 0) for k in ("invited", "admitted", "listed"))
-        if self.unprocessed:
-            for app_id, tests in self.unprocessed:
-                if tests:
-                    self.session.execute(update(Score).where(Score.application_id == app_id,
-                                                             Score.test.in_(tests))
-                                         .values(state=ScoreState.UNPROCESSED))
+        for tests, ids in self.unprocessed.items():    # one UPDATE per set of tests, not per candidate
+            for start in range(0, len(ids), 5000):
+                self.session.execute(update(Score).where(Score.application_id.in_(ids[start:start + 5000]),
+                                                         Score.test.in_(tests))
+                                     .values(state=ScoreState.UNPROCESSED))
         record_outcomes(self.session, self.outcomes, notice_version_id=self.version.id,
                         published_at=self.published_at, actor=actor, source=source)
         return self.report

@@ -215,3 +215,15 @@ def at_document_check(session: Session, notice: Notice, frozen, finals: list[int
     close(session, notice, "assessment")
     refresh(session, *people)
     return people
+
+
+def through_reserve_list(session: Session, notice: Notice, frozen, finals: list[int]) -> list[Application]:
+    """Candidates of field 1 whose documents all support their application, run to the reserve
+    list (C11, C12)."""
+    people = at_document_check(session, notice, frozen, finals)
+    for a in people:
+        a.documents_supported = True
+    session.flush()
+    close(session, notice, "document-check", "reserve-list")
+    refresh(session, *people)
+    return people

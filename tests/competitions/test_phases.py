@@ -330,12 +330,7 @@ def test_c12_ties_at_last_place_all_listed_published_alphabetically(session, fro
 
 def test_c12_below_the_last_place_not_retained(session, frozen):
     notice = f.publish(session, only_fields=("1",), places={"1": 2})
-    people = f.at_document_check(session, notice, frozen, [150, 140, 130])
-    for a in people:
-        a.documents_supported = True
-    session.flush()
-    f.close(session, notice, "document-check", "reserve-list")
-    f.refresh(session, *people)
+    people = f.through_reserve_list(session, notice, frozen, [150, 140, 130])
     assert [a.status for a in people] == [Status.RESERVE_LIST, Status.RESERVE_LIST, Status.ELIMINATED]
 
 
@@ -343,10 +338,7 @@ def test_c12_validity_can_be_extended_never_shortened(session, frozen):
     from casework.audit import AuditEvent
     from casework.competitions.selection import extend_reserve_list
     notice = f.publish(session, only_fields=("1",), places={"1": 1})
-    [a] = f.at_document_check(session, notice, frozen, [150])
-    a.documents_supported = True
-    session.flush()
-    f.close(session, notice, "document-check", "reserve-list")
+    [a] = f.through_reserve_list(session, notice, frozen, [150])
     reserve = session.query(ReserveList).one()
     original = reserve.valid_until
     with pytest.raises(CompetitionError, match="must end later"):
@@ -377,10 +369,7 @@ def test_c15_exclusion_records_ground_and_deciding_body(session, frozen):
 
 def test_c16_history_shows_every_step_with_its_decision(session, frozen):
     notice = f.publish(session, only_fields=("1",), places={"1": 2})
-    [a] = f.at_document_check(session, notice, frozen, [150])
-    a.documents_supported = True
-    session.flush()
-    f.close(session, notice, "document-check", "reserve-list")
+    [a] = f.through_reserve_list(session, notice, frozen, [150])
     steps = [(e.phase, e.status, e.decision.kind, e.decision.phase, e.decision.author.value, e.actor)
              for e in stages.history(session, a)]
     assert steps == [

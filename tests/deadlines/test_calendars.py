@@ -50,7 +50,7 @@ def test_d2_other_years_are_provisional(calendars):
 
 def test_d2_easter_block_maundy_thursday_to_easter_monday(brussels):
     # Easter 2026 is 5 April: Thu 2, Fri 3, Sat 4, Sun 5, Mon 6 are all non-working.
-    reasons = [brussels.non_working_reason(d("2026-04-0%d" % i)) for i in range(2, 7)]
+    reasons = [brussels.non_working_reason(d(f"2026-04-0{i}")) for i in range(2, 7)]
     assert reasons == ["Maundy Thursday", "Good Friday", "Saturday", "Sunday", "Easter Monday"]
     assert brussels.next_working_day(d("2026-04-02")) == d("2026-04-07")
 
