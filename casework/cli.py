@@ -62,20 +62,15 @@ def _notice_rule_set(reference: str):
     from sqlalchemy.exc import SQLAlchemyError
 
     from .competitions.models import Notice
-    from .competitions.notices import definition
-    from .deadlines import RuleSet
+    from .competitions.notices import time_limits
     with click.get_current_context().find_object(ScriptInfo).load_app().app_context():
         try:
             with get_db().session_scope() as session:
                 notice = session.scalar(select(Notice).where(Notice.reference == reference))
-                if notice is None:
-                    return None
-                rule_set = definition(notice.current).rule_set
-                version = notice.current.number
+                return None if notice is None else time_limits(notice.current)
         except SQLAlchemyError as exc:
             raise click.ClickException(f"cannot read the notices ({type(exc).__name__}): "
                                        "is the database created (`casework db upgrade`)?") from None
-    return RuleSet.from_dict({"name": reference, "version": f"version {version}", **rule_set})
 
 
 main.add_command(deadline_group)

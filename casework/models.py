@@ -1,4 +1,6 @@
 """Every model, imported in one place so that metadata (and Alembic) sees them all."""
 from .audit import AuditEvent  # noqa: F401
+from .auth.models import *
+from .cases.models import *
 from .competitions.models import *
 from .db import Base  # noqa: F401

@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
     Enum,
     ForeignKey,
     Index,
@@ -25,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import Base, JSONType
+from ..db import Base, Instant, JSONType
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
@@ -91,7 +90,7 @@ class NoticeVersion(Base):
     published_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(Text)
     definition: Mapped[dict[str, Any]] = mapped_column(JSONType)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Instant())
 
     notice: Mapped[Notice] = relationship(back_populates="versions")
 
@@ -141,7 +140,7 @@ class Application(Base):
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"))
     field_id: Mapped[int] = mapped_column(ForeignKey("fields.id"))
     state: Mapped[ApplicationState] = mapped_column(_enum(ApplicationState))
-    validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    validated_at: Mapped[datetime | None] = mapped_column(Instant())
     validated_version_id: Mapped[int | None] = mapped_column(ForeignKey("notice_versions.id"))
     language_1: Mapped[str] = mapped_column(String(2))
     language_2: Mapped[str] = mapped_column(String(2))
@@ -183,6 +182,19 @@ class Score(Base):
     application: Mapped[Application] = relationship(back_populates="scores")
 
 
+class Sitting(Base):
+    """A test a candidate sat, and when: the event from which P1 and P2 time limits run."""
+    __tablename__ = "sittings"
+    __table_args__ = (UniqueConstraint("application_id", "test"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    test: Mapped[str] = mapped_column(String(40))
+    sat_on: Mapped[date] = mapped_column(Date)
+
+    application: Mapped[Application] = relationship()
+
+
 class Question(Base):
     """An MCQ question of a test of a notice, with its key (for P1 rescoring)."""
     __tablename__ = "questions"
@@ -211,7 +223,7 @@ class Decision(Base):
     outcome: Mapped[Status] = mapped_column(_enum(Status))
     ground: Mapped[str | None] = mapped_column(String(60))    # C15 exclusion ground
     reason: Mapped[str | None] = mapped_column(Text)
-    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime] = mapped_column(Instant())
     source: Mapped[str | None] = mapped_column(String(100))   # e.g. the case behind a reinstatement
 
     application: Mapped[Application] = relationship()
@@ -228,7 +240,7 @@ class StageEvent(Base):
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
     phase: Mapped[str] = mapped_column(String(40))
     status: Mapped[Status] = mapped_column(_enum(Status))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(Instant())
     actor: Mapped[str] = mapped_column(String(200))
 
     decision: Mapped[Decision | None] = relationship()
@@ -243,7 +255,7 @@ class PhaseClosure(Base):
     field_id: Mapped[int] = mapped_column(ForeignKey("fields.id"))
     phase: Mapped[str] = mapped_column(String(40))
     notice_version_id: Mapped[int] = mapped_column(ForeignKey("notice_versions.id"))
-    closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime] = mapped_column(Instant())
     actor: Mapped[str] = mapped_column(String(200))
 
 
@@ -255,7 +267,7 @@ class ReserveList(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     field_id: Mapped[int] = mapped_column(ForeignKey("fields.id"))
     notice_version_id: Mapped[int] = mapped_column(ForeignKey("notice_versions.id"))
-    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime] = mapped_column(Instant())
     valid_until: Mapped[date] = mapped_column(Date)
 
     field: Mapped[Field] = relationship()

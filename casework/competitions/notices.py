@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
+from ..deadlines import RuleSet
 from .definition import NoticeDefinition, parse_definition
 from .errors import CompetitionError
 from .models import (
@@ -33,6 +34,12 @@ def definition(version: NoticeVersion) -> NoticeDefinition:
         parsed = parse_definition(version.definition)
         version.__dict__["_parsed_definition"] = parsed
     return parsed
+
+
+def time_limits(version: NoticeVersion) -> RuleSet:
+    """D9: the time limits of a notice version (its rule set, versioned with the notice, C14)."""
+    return RuleSet.from_dict({"name": version.notice.reference, "version": f"version {version.number}",
+                              **definition(version).rule_set})
 
 
 def find_notice(session: Session, reference: str) -> Notice:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from . import rules
 from .errors import CompetitionError
-from .models import Application, Question, Score, ScoreState
+from .models import Application, Question, Score, ScoreState, Sitting
 from .notices import definition
 
 
@@ -81,3 +81,20 @@ def record_screener(session: Session, application: Application, marks: dict[str,
     except ValueError as exc:
         raise CompetitionError(f"application {application.number}: {exc}") from None
     return _put(session, application, "screener", Decimal(score), None, {"marks": marks})
+
+
+def record_sitting(session: Session, application: Application, test: str, sat_on: date) -> Sitting:
+    """The test provider's record that the candidate sat ``test`` on ``sat_on`` (P1, P2 events)."""
+    spec = definition(application.notice.current)
+    try:
+        spec.test(test)
+    except KeyError:
+        raise CompetitionError(f"{application.notice.reference} has no test {test!r}") from None
+    sitting = session.scalar(select(Sitting).where(Sitting.application_id == application.id,
+                                                   Sitting.test == test))
+    if sitting is None:
+        sitting = Sitting(application_id=application.id, test=test, sat_on=sat_on)
+        session.add(sitting)
+    sitting.sat_on = sat_on       # a re-sit after a cancelled event replaces the date (C14)
+    session.flush()
+    return sitting

@@ -1,0 +1,130 @@
+"""The one entry point for every change of a case: :func:`apply`.
+
+It checks that the actor may act (R1, conflicts of interest), that the step exists in the case's
+state and has what it needs, runs the shared machine inside a savepoint, writes the audit row
+(who, when, from, to, reason, changed fields) in the same transaction and sends
+``case_changed``. A step that fails leaves no trace but the error; two people acting on the same
+case at once: the second gets a :class:`ConflictError` (the case's version column).
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from transitions import MachineError
+
+from .. import audit
+from ..auth.actors import Actor
+from ..auth.models import Role
+from ..cases.models import Case, DecidingBody
+from .errors import ConflictError, InvalidTransition, MissingData, NotAllowed
+from .machines import STEPS, machine, step
+from .signals import case_changed
+from .steps import CANDIDATE, DECIDING_BODY, LEGAL, SYSTEM, Run, Step
+
+_AUDITED = ("state", "deciding_body", "assigned_officer_id", "excuse", "flags", "outcome", "closed_at", "details")
+
+
+def _is_deciding_body(actor: Actor, case: Case) -> bool:
+    body = case.deciding_body
+    if body is DecidingBody.BOARD:
+        notice_id = case.application.notice_id if case.application is not None else None
+        return actor.role is Role.BOARD_MEMBER and notice_id in actor.boards
+    if body is DecidingBody.EPSO:
+        return actor.role is Role.EPSO_OFFICER
+    if body is DecidingBody.APPOINTING_AUTHORITY:
+        return actor.role is Role.APPOINTING_AUTHORITY
+    return False
+
+
+def may_act(actor: Actor, case: Case, who: tuple[str, ...]) -> bool:
+    """Whether ``actor`` is one of ``who`` for ``case``; never on a candidate they declared a
+    conflict of interest with."""
+    if not actor.may_handle(case.candidate_id):
+        return False
+    return any((w == CANDIDATE and actor.role is Role.CANDIDATE and actor.candidate_id == case.candidate_id)
+               or (w == LEGAL and actor.in_legal_team)
+               or (w == DECIDING_BODY and _is_deciding_body(actor, case))
+               or (w == SYSTEM and actor.is_system)
+               for w in who)
+
+
+def _refusal(session: Session, case: Case, st: Step | None, trigger: str, actor: Actor) -> str | None:
+    if st is None:
+        return f"a {case.type.value} case has no step {trigger!r}"
+    if case.state not in st.sources:
+        return f"{trigger} is not possible while the case is {case.state.value}"
+    if not may_act(actor, case, st.who):
+        return f"{actor.name} may not {trigger.replace('_', ' ')} case {case.reference}"
+    if st.guard is not None:
+        return st.guard(Run(session, case, actor, {}))
+    return None
+
+
+def available(session: Session, case: Case, actor: Actor) -> list[Step]:
+    """The steps ``actor`` may take on ``case`` now (the buttons to show)."""
+    return [st for st in STEPS[case.type] if _refusal(session, case, st, st.trigger, actor) is None]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _snapshot(case: Case) -> dict[str, Any]:
+    return {name: _plain(getattr(case, name)) for name in _AUDITED}
+
+
+def apply(session: Session, case: Case, trigger: str, actor: Actor, *, expected_version: int | None = None,
+          **data: Any) -> Case:
+    """Take step ``trigger`` on ``case`` as ``actor`` with ``data`` (reason, outcome, body...)."""
+    st = step(case.type, trigger)
+    if expected_version is not None and case.version != expected_version:
+        raise ConflictError(f"case {case.reference} was changed by someone else (version {case.version}, "
+                            f"you saw {expected_version}): reload it and try again")
+    why = _refusal(session, case, st, trigger, actor)
+    if why is not None:
+        if st is None or case.state not in st.sources:
+            raise InvalidTransition(why)
+        raise NotAllowed(why) if not may_act(actor, case, st.who) else InvalidTransition(why)
+    for key in st.requires:
+        Run(session, case, actor, data).need(key)
+    if st.outcomes and data.get("outcome") not in st.outcomes:
+        raise MissingData(f"the outcome must be one of {', '.join(st.outcomes)}")
+    before = _snapshot(case)
+    run = Run(session, case, actor, data)
+    savepoint = session.begin_nested()
+    try:
+        machine(case.type).events[trigger].trigger(run)
+        session.flush()
+        after = _snapshot(case)
+        changes = {k: {"from": before[k], "to": after[k]} for k in _AUDITED if before[k] != after[k]}
+        changes.update(run.changes)
+        audit.record(session, actor=actor.name, entity="case", entity_id=case.id, action=trigger,
+                     from_state=before["state"], to_state=after["state"], reason=data.get("reason"),
+                     changes=changes or None)
+        session.flush()
+        savepoint.commit()
+    except StaleDataError:
+        savepoint.rollback()
+        session.expire(case)
+        raise ConflictError(f"case {case.reference} was changed by someone else meanwhile: "
+                            "reload it and try again") from None
+    except MachineError as exc:
+        savepoint.rollback()
+        session.expire(case)
+        raise InvalidTransition(str(exc)) from None
+    except BaseException:
+        if savepoint.is_active:
+            savepoint.rollback()
+        session.expire(case)
+        raise
+    case_changed.send(case, trigger=trigger, actor=actor, from_state=before["state"],
+                      to_state=after["state"], session=session)
+    return case

@@ -1,0 +1,239 @@
+"""Filing a case: what the candidate sends is recorded, never refused for lateness (D6).
+
+The contested decision's author, stage and publication date come from the competition core's
+record (R2); the filing deadline is computed from it under the notice's rule set (D9). What the
+rules require to be considered at all (P1: the question and the error; P3, P4: the contested
+decision) is asked for before anything is recorded; everything else that may make a case
+inadmissible is recorded as a flag for the legal team to decide on.
+"""
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.utils import secure_filename
+
+from .. import audit, clock
+from ..auth.actors import Actor
+from ..cases.models import Case, CaseDocument, CaseMessage, CaseState, CaseType, DeadlineStatus
+from ..competitions.models import Application, Decision, Sitting
+from ..competitions.notices import definition
+from . import routing, timelimits
+from .errors import MissingData, NotAllowed, WarningRequired
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+UPLOAD_TYPES = {        # media type: the bytes a real file of that type starts with
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "text/plain": (),
+}
+
+BOARD_WARNING = ("p4-board-decision", (
+                 "The decision you contest was taken by the selection board. The Director of EPSO, to "
+                 "whom an Article 90(2) complaint is addressed, cannot annul or change a decision of the "
+                 "board, so such a complaint can be declared inadmissible. You can ask for a review of "
+                 "the board's decision (10 calendar days) or bring it directly before the General Court."))
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    content: bytes
+    media_type: str | None = None
+
+
+def warnings_for(case_type: CaseType, decision: Decision | None) -> list[tuple[str, str]]:
+    """What the portal must show, and the candidate confirm, before filing (P4)."""
+    if case_type is CaseType.COMPLAINT and routing.is_board_decision(decision):
+        return [BOARD_WARNING]
+    return []
+
+
+def _own_application(actor: Actor, application: Application | None) -> None:
+    if actor.role is not None and actor.role.value == "candidate":
+        if application is None or application.candidate_id != actor.candidate_id:
+            raise NotAllowed("a candidate can only file about their own applications")
+    elif not actor.in_legal_team:
+        raise NotAllowed("only the candidate, or the legal team registering a request received "
+                         "otherwise, can file a case")
+
+
+def _event(session: Session, case_type: CaseType, application: Application | None, decision: Decision | None,
+           test: str | None, sat_on, flags: list[str]) -> tuple[Sitting | None, Any]:
+    """The event the filing time limit runs from: the test sitting (P1, P2) or the decision (R2)."""
+    if case_type in (CaseType.NEUTRALISATION, CaseType.TECHNICAL_ISSUE):
+        if application is None or not test:
+            raise MissingData("say which application and which test the request is about")
+        try:
+            definition(application.notice.current).test(test)
+        except KeyError:
+            raise MissingData(f"{application.notice.reference} has no test {test!r}") from None
+        sitting = session.scalar(select(Sitting).where(Sitting.application_id == application.id,
+                                                       Sitting.test == test))
+        if sitting is not None:
+            return sitting, sitting.sat_on
+        if sat_on is None:
+            raise MissingData(f"no sitting of {test} is on record for {application.number}: "
+                              "say on which day you sat the test")
+        flags.append("sitting-not-on-record")      # the legal team checks the declared date
+        return None, sat_on
+    if case_type in (CaseType.REVIEW, CaseType.COMPLAINT, CaseType.ACCESS_INFO):
+        if decision is None:
+            raise MissingData("name the contested decision (P3, P4) or the published results (P5)")
+        if application is None or decision.application_id != application.id:
+            raise MissingData("the decision named is not one on this application")
+        return None, decision.published_at
+    return None, None
+
+
+def _check_details(case_type: CaseType, details: dict[str, Any]) -> None:
+    needed = {
+        CaseType.NEUTRALISATION: (("question", "the question, identified by its content (P1)"),
+                                  ("explanation", "an explanation of the alleged error (P1)")),
+        CaseType.TECHNICAL_ISSUE: (("description", "a description of the problem (P2)"),),
+        CaseType.REVIEW: (("grounds", "the grounds of the request (P3)"),),
+        CaseType.COMPLAINT: (("grounds", "the grounds of the complaint (P4)"),),
+        CaseType.ACCESS_INFO: (("items", "the information requested (P5)"),),
+        CaseType.ACCESS_DOCUMENTS: (("documents", "the documents requested (Reg 1049/2001 Art 6)"),),
+    }[case_type]
+    for key, what in needed:
+        value = details.get(key)
+        if not value or (isinstance(value, str) and not value.strip()):
+            raise MissingData(f"{what} is required")
+
+
+def _flags(session: Session, case_type: CaseType, application: Application | None,
+           decision: Decision | None, details: dict[str, Any], documents: list[Upload], flags: list[str]) -> None:
+    if case_type is CaseType.COMPLAINT and routing.is_board_decision(decision):
+        flags.append("board-decision")                         # P4: may be declared inadmissible
+    if case_type is CaseType.TECHNICAL_ISSUE:
+        if not documents:
+            flags.append("no-evidence")                        # P2: helpdesk tickets, transcripts
+        if details.get("preparatory_steps_done") is False:
+            flags.append("preparatory-steps-skipped")          # P2: rejected unless force majeure
+    if case_type in (CaseType.REVIEW, CaseType.COMPLAINT) and details.get("technical_issue"):
+        reported = application is not None and session.scalar(
+            select(Case.id).where(Case.application_id == application.id,
+                                  Case.type == CaseType.TECHNICAL_ISSUE, Case.late.is_(False)).limit(1))
+        if not reported:
+            flags.append("unreported-technical-issue")         # P2: such claims are rejected
+
+
+def file_case(session: Session, actor: Actor, case_type: CaseType, *, application: Application | None = None,
+              decision: Decision | None = None, test: str | None = None, sat_on=None,
+              details: dict[str, Any] | None = None, documents: Iterable[Upload] = (),
+              confirmed_warnings: Iterable[str] = (), filed_at: datetime | None = None) -> Case:
+    """Record a new case in state ``filed``, with its deciding body (R1), filing lateness (D6) and
+    the first time limits it starts (P3 acknowledgement, P4 reply, Reg 1049/2001 reply)."""
+    if case_type is CaseType.REMEDY:
+        raise MissingData("onward remedies are opened by the legal team (open_remedy), not filed")
+    details = dict(details or {})
+    documents = list(documents)
+    _own_application(actor, application)
+    _check_details(case_type, details)
+    for code, message in warnings_for(case_type, decision):
+        if code not in set(confirmed_warnings):
+            raise WarningRequired(code, message)
+    flags: list[str] = []
+    sitting, event = _event(session, case_type, application, decision, test, sat_on, flags)
+    _flags(session, case_type, application, decision, details, documents, flags)
+    if test:
+        details["test"] = test
+    filed_at = filed_at or clock.now()
+    candidate = application.candidate if application is not None else None
+    if candidate is None:
+        if actor.candidate_id is None:
+            raise MissingData("say which candidate the request comes from")
+        from ..competitions.models import Candidate
+        candidate = session.get(Candidate, actor.candidate_id)
+    case = Case(type=case_type, state=CaseState.FILED, candidate=candidate, application=application,
+                decision=decision, sitting=sitting, deciding_body=routing.deciding_body(case_type, decision),
+                language=candidate.correspondence_language, filed_at=filed_at, late=False,
+                flags=flags, details=details)
+    session.add(case)
+    session.flush()
+    rule = timelimits.FILING_RULES.get(case_type.value)
+    if rule is not None:
+        limit = timelimits.open_deadline(session, case, "filing", rule, event)
+        limit.status, limit.met_at = DeadlineStatus.MET, filed_at
+        late_by = limit.due_at and (filed_at - limit.due_at)
+        if late_by and late_by.total_seconds() > 0:
+            case.late, case.lateness_seconds = True, int(late_by.total_seconds())
+            case.flags = [*flags, "late"]
+    if case_type is CaseType.REVIEW:
+        timelimits.open_deadline(session, case, "acknowledgement", "review-ack", filed_at)
+    elif case_type is CaseType.COMPLAINT:
+        timelimits.open_deadline(session, case, "reply", "art90-reply", filed_at)
+    elif case_type is CaseType.ACCESS_DOCUMENTS:
+        timelimits.open_deadline(session, case, "reply", "access-initial", filed_at)
+    session.add(CaseMessage(case=case, direction="in", kind="filing", language=case.language,
+                            body=_summary(details), author=actor.name, at=filed_at))
+    for upload in documents:
+        attach(session, case, upload, kind="evidence", actor=actor)
+    audit.record(session, actor=actor.name, entity="case", entity_id=case.id, action="file",
+                 to_state=case.state.value, changes={"type": case_type.value, "flags": case.flags,
+                                                     "deciding_body": case.deciding_body.value,
+                                                     "lateness_seconds": case.lateness_seconds})
+    session.flush()
+    return case
+
+
+def _summary(details: dict[str, Any]) -> str:
+    return "\n".join(f"{k}: {v}" for k, v in details.items())
+
+
+def attach(session: Session, case: Case, upload: Upload, *, kind: str, actor: Actor,
+           max_bytes: int = MAX_UPLOAD_BYTES) -> CaseDocument:
+    """A validated file: allowed type, content that matches it, a bounded size, a safe name."""
+    name = secure_filename(upload.filename) or "document"
+    media_type = upload.media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if media_type not in UPLOAD_TYPES:
+        raise MissingData(f"{upload.filename}: files of type {media_type} are not accepted "
+                          f"(accepted: PDF, PNG, JPEG, plain text)")
+    if not upload.content:
+        raise MissingData(f"{upload.filename} is empty")
+    if len(upload.content) > max_bytes:
+        raise MissingData(f"{upload.filename} is larger than {max_bytes // (1024 * 1024)} MB")
+    magic = UPLOAD_TYPES[media_type]
+    if magic and not upload.content.startswith(magic):
+        raise MissingData(f"{upload.filename} is not a real {media_type} file")
+    if media_type == "text/plain":
+        try:
+            upload.content.decode("utf-8")
+        except UnicodeDecodeError:
+            raise MissingData(f"{upload.filename} is not UTF-8 text") from None
+    document = CaseDocument(case=case, kind=kind, filename=name, media_type=media_type,
+                            size=len(upload.content), sha256=hashlib.sha256(upload.content).hexdigest(),
+                            content=upload.content, added_by=actor.name, added_at=clock.now())
+    session.add(document)
+    return document
+
+
+def open_remedy(session: Session, parent: Case, actor: Actor, *, forum: str = "court",
+                event=None, details: dict[str, Any] | None = None) -> Case:
+    """P6: track an onward remedy after ``parent`` — the court window from ``event`` (D7), or an
+    Ombudsman complaint (which needs prior approaches and suspends no time limit)."""
+    if forum not in ("court", "ombudsman"):
+        raise MissingData("the forum is the General Court ('court') or the Ombudsman ('ombudsman')")
+    case = Case(type=CaseType.REMEDY, candidate=parent.candidate, application=parent.application,
+                decision=parent.decision, parent=parent, language=parent.language, filed_at=clock.now(),
+                deciding_body=routing.deciding_body(CaseType.REMEDY, None, forum), late=False, flags=[],
+                details={"forum": forum, **(details or {})},
+                state=CaseState.WINDOW_OPEN if forum == "court" else CaseState.LODGED)
+    session.add(case)
+    session.flush()
+    if forum == "court":
+        timelimits.open_deadline(session, case, "court-action", "court-action", event,
+                                 timelimits.rule_set_for(parent))
+    else:
+        case.details = {**case.details, "note": "an Ombudsman complaint suspends no time limit (P6)"}
+    audit.record(session, actor=actor.name, entity="case", entity_id=case.id, action="open",
+                 to_state=case.state.value, changes={"type": "remedy", "forum": forum, "parent": parent.id})
+    return case

@@ -1,0 +1,198 @@
+"""One state machine per case type (RULES P1–P6), as data, built once and shared.
+
+Each machine is a list of :class:`Step`; :func:`machine` builds the ``transitions`` Machine of a
+type once (``model=None``, Enum states, no automatic ``to_<state>`` jumps) and every call of
+:func:`casework.workflows.apply` runs its event on a short-lived :class:`Run` instead of binding
+each case to a machine. The diagrams in docs/workflows.md are generated from the same steps.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+from transitions import Machine
+
+from ..cases.models import CaseState, CaseType
+from . import effects as fx
+from .steps import CANDIDATE, DECIDING_BODY, LEGAL, SYSTEM, Run, Step
+
+S = CaseState
+
+
+def _chain(*effects: Callable[[Run], None]) -> Callable[[Run], None]:
+    def run_all(run: Run) -> None:
+        for effect in effects:
+            effect(run)
+    run_all.__doc__ = " then ".join(e.__name__ for e in effects)
+    return run_all
+
+
+def withdraw(*sources: CaseState) -> Step:
+    return Step("withdraw", sources, S.WITHDRAWN, (CANDIDATE, LEGAL),
+                "the candidate withdraws the case", effect=fx.withdraw)
+
+
+def inadmissible(*sources: CaseState) -> Step:
+    return Step("declare_inadmissible", sources, S.INADMISSIBLE, (LEGAL,),
+                "the legal team declares it inadmissible, with a ground and a reason (D6)",
+                requires=("ground", "reason"), effect=fx.inadmissible)
+
+
+def reopen(sources: tuple[CaseState, ...], dest: CaseState) -> Step:
+    return Step("reopen", sources, dest, (LEGAL,),
+                "reopened on a recorded reason (a court judgment; a refused late filing set aside)",
+                requires=("reason",), effect=fx.reopen)
+
+
+def clock(*sources: CaseState) -> Step:
+    return Step("decide_clock", sources, None, (LEGAL,),
+                "a time limit extended, suspended, resumed or restarted by a recorded decision (D6)",
+                requires=("deadline", "kind", "reason"), effect=fx.clock)
+
+
+def decide(sources: tuple[CaseState, ...], outcomes: tuple[str, ...]) -> Step:
+    return Step("decide", sources, S.DECIDED, (DECIDING_BODY,),
+                "the deciding body decides (R1), with reasons", requires=("outcome", "reason"),
+                outcomes=outcomes, effect=fx.decide)
+
+
+def reply(*sources: CaseState, outcomes: tuple[str, ...] = ()) -> Step:
+    return Step("reply", sources, S.REPLIED, (LEGAL,),
+                "the legal team sends the reasoned reply via the account", requires=("body",),
+                outcomes=outcomes, effect=fx.reply)
+
+
+STEPS: dict[CaseType, tuple[Step, ...]] = {
+    CaseType.NEUTRALISATION: (                                                       # P1
+        Step("refer", (S.FILED,), S.REFERRED, (LEGAL,),
+             "the legal team refers the request to the board (a late one only with an excuse, D6)",
+             effect=_chain(fx.admit, fx.refer)),
+        decide((S.REFERRED,), ("neutralised", "rejected")),
+        reply(S.DECIDED),
+        inadmissible(S.FILED, S.REFERRED),
+        withdraw(S.FILED, S.REFERRED),
+        reopen((S.INADMISSIBLE,), S.FILED),
+    ),
+    CaseType.TECHNICAL_ISSUE: (                                                      # P2
+        Step("admit", (S.FILED,), S.ANALYSIS, (LEGAL,),
+             "the legal team examines the report (a late one only with an excuse, D6)", effect=fx.admit),
+        decide((S.ANALYSIS,), ("new-slot", "rejected")),
+        reply(S.DECIDED),
+        inadmissible(S.FILED, S.ANALYSIS),
+        withdraw(S.FILED, S.ANALYSIS),
+    ),
+    CaseType.REVIEW: (                                                               # P3
+        Step("acknowledge", (S.FILED,), S.ACKNOWLEDGED, (LEGAL,),
+             "acknowledgement of receipt (due within 15 working days)", effect=fx.acknowledge),
+        Step("admit", (S.ACKNOWLEDGED,), S.ANALYSIS, (LEGAL,),
+             "the legal team analyses the request (a late one only with an excuse, D6)", effect=fx.admit),
+        Step("refer", (S.ANALYSIS,), S.REFERRED, (LEGAL,),
+             "submitted to the author of the contested decision: board or EPSO (R1)", effect=fx.refer),
+        decide((S.REFERRED,), ("upheld", "rejected")),
+        reply(S.DECIDED),
+        Step("reroute", (S.ANALYSIS, S.REFERRED), None, (LEGAL,),
+             "the legal team sends it to another deciding body, with a reason (R1)",
+             requires=("body", "reason"), effect=fx.reroute),
+        inadmissible(S.FILED, S.ACKNOWLEDGED, S.ANALYSIS),
+        withdraw(S.FILED, S.ACKNOWLEDGED, S.ANALYSIS, S.REFERRED),
+        reopen((S.INADMISSIBLE, S.REPLIED), S.ANALYSIS),
+        clock(S.FILED, S.ACKNOWLEDGED, S.ANALYSIS, S.REFERRED),
+    ),
+    CaseType.COMPLAINT: (                                                            # P4
+        Step("acknowledge", (S.FILED,), S.ACKNOWLEDGED, (LEGAL,),
+             "acknowledgement of receipt of the complaint", effect=fx.acknowledge),
+        Step("admit", (S.ACKNOWLEDGED,), S.ANALYSIS, (LEGAL,),
+             "the legal team analyses the complaint (a late one only with an excuse, D6)", effect=fx.admit),
+        Step("refer", (S.ANALYSIS,), S.REFERRED, (LEGAL,),
+             "a draft decision goes to the appointing authority (R1)", effect=fx.refer),
+        decide((S.REFERRED, S.IMPLIED_REJECTION), ("upheld", "rejected")),
+        reply(S.DECIDED),
+        Step("implied_rejection", (S.FILED, S.ACKNOWLEDGED, S.ANALYSIS, S.REFERRED, S.DECIDED),
+             S.IMPLIED_REJECTION, (SYSTEM, LEGAL),
+             "no reply within 4 months of lodging: implied rejection; the court window opens (D7)",
+             guard=fx.reply_period_over, effect=fx.implied_rejection),
+        inadmissible(S.FILED, S.ACKNOWLEDGED, S.ANALYSIS),
+        withdraw(S.FILED, S.ACKNOWLEDGED, S.ANALYSIS, S.REFERRED, S.IMPLIED_REJECTION),
+        reopen((S.INADMISSIBLE, S.REPLIED), S.ANALYSIS),
+        clock(S.FILED, S.ACKNOWLEDGED, S.ANALYSIS, S.REFERRED),
+    ),
+    CaseType.ACCESS_INFO: (                                                          # P5
+        Step("admit", (S.FILED,), S.ANALYSIS, (LEGAL,),
+             "the legal team examines the request (a late one only with an excuse, D6)", effect=fx.admit),
+        reply(S.ANALYSIS),
+        inadmissible(S.FILED, S.ANALYSIS),
+        withdraw(S.FILED, S.ANALYSIS),
+        reopen((S.INADMISSIBLE,), S.ANALYSIS),
+    ),
+    CaseType.ACCESS_DOCUMENTS: (                                                     # P5, Reg 1049/2001 (D8)
+        Step("extend", (S.FILED, S.CONFIRMATORY), None, (LEGAL,),
+             "the reply period is extended once, with reasons given in advance (D8)",
+             requires=("reason",), guard=fx.may_extend, effect=fx.extend),
+        reply(S.FILED, outcomes=("granted", "partial", "refused")),
+        Step("confirm", (S.FILED, S.REPLIED), S.CONFIRMATORY, (CANDIDATE, LEGAL),
+             "confirmatory application after a (partly) negative or missed reply (D8)",
+             guard=fx.may_confirm, effect=fx.confirm),
+        Step("reply_confirmatory", (S.CONFIRMATORY,), S.DECIDED, (LEGAL,),
+             "reply to the confirmatory application (D8)", requires=("body", "outcome"),
+             outcomes=("granted", "partial", "refused"), effect=fx.confirmatory_reply),
+        Step("implied_refusal", (S.CONFIRMATORY,), S.IMPLIED_REJECTION, (SYSTEM, LEGAL),
+             "no reply to the confirmatory application in time: a negative reply (D8)",
+             guard=fx.confirmatory_period_over, effect=fx.implied_refusal),
+        withdraw(S.FILED, S.CONFIRMATORY),
+    ),
+    CaseType.REMEDY: (                                                               # P6
+        Step("lodge", (S.WINDOW_OPEN,), S.LODGED, (LEGAL,),
+             "an action was lodged with the General Court (tracked)", requires=("reference", "lodged_on"),
+             effect=fx.lodge),
+        Step("judge", (S.LODGED,), S.JUDGED, (LEGAL,), "the court's or the Ombudsman's outcome is recorded",
+             requires=("outcome",), outcomes=("annulled", "dismissed", "withdrawn", "settled",
+                                              "maladministration", "no-maladministration"),
+             effect=fx.judge),
+        Step("lapse", (S.WINDOW_OPEN,), S.LAPSED, (SYSTEM, LEGAL),
+             "the period for an action ran out with nothing lodged", guard=fx.court_window_over,
+             effect=fx.lapse),
+        clock(S.WINDOW_OPEN),
+    ),
+}
+
+# the first state of each machine (a remedy before the Ombudsman starts lodged)
+INITIAL = {t: (S.WINDOW_OPEN if t is CaseType.REMEDY else S.FILED) for t in CaseType}
+
+STATE_HELP = {
+    S.FILED: "received and registered; nothing a candidate files is refused for lateness (D6)",
+    S.ACKNOWLEDGED: "receipt acknowledged to the candidate",
+    S.ANALYSIS: "the legal team analyses admissibility and substance",
+    S.REFERRED: "with the deciding body (R1): board, EPSO or appointing authority",
+    S.DECIDED: "the deciding body has decided; the reasoned reply is being drafted",
+    S.REPLIED: "the reasoned reply was sent via the candidate's account",
+    S.CONFIRMATORY: "a confirmatory application is being handled (Reg 1049/2001, D8)",
+    S.IMPLIED_REJECTION: "no reply in time: rejected by silence (D7, D8)",
+    S.INADMISSIBLE: "declared inadmissible with a recorded ground and reason",
+    S.WITHDRAWN: "withdrawn by the candidate",
+    S.WINDOW_OPEN: "the period for an action before the General Court is running (D7)",
+    S.LODGED: "an action or an Ombudsman complaint was lodged (tracked, decided outside casework)",
+    S.JUDGED: "the court's or the Ombudsman's outcome is recorded",
+    S.LAPSED: "the period for an action ran out with nothing lodged",
+}
+
+
+def states_of(case_type: CaseType) -> list[CaseState]:
+    used = {s for step in STEPS[case_type] for s in step.sources}
+    used |= {step.dest for step in STEPS[case_type] if step.dest is not None}
+    used.add(INITIAL[case_type])
+    return [s for s in CaseState if s in used]
+
+
+def step(case_type: CaseType, trigger: str) -> Step | None:
+    return next((s for s in STEPS[case_type] if s.trigger == trigger), None)
+
+
+@cache
+def machine(case_type: CaseType) -> Machine:
+    """The shared machine of ``case_type`` (built once per process)."""
+    m = Machine(model=None, states=states_of(case_type), initial=INITIAL[case_type], auto_transitions=False,
+                send_event=True, model_attribute="state", ignore_invalid_triggers=False)
+    for st in STEPS[case_type]:
+        after = [] if st.effect is None else [lambda event, effect=st.effect: effect(event.model)]
+        m.add_transition(st.trigger, list(st.sources), st.dest, after=after)
+    return m

@@ -1,0 +1,117 @@
+"""The time limits of a case: computed by the deadline engine, stored with their trace (D6).
+
+Each :class:`CaseDeadline` row keeps the engine's input (``spec``) and its computation, so a
+deadline can be shown with how it was computed, changed only by a recorded decision (D6, D7, D8)
+and recomputed when a holiday calendar changes (D2).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from .. import clock
+from ..cases.models import Case, CaseDeadline, DeadlineStatus
+from ..competitions.notices import time_limits
+from ..deadlines import DeadlineResult, DeadlineSpec, RuleSet, compute, get_rule_set
+from ..deadlines import Decision as ClockDecision
+from ..deadlines.errors import DeadlineError
+from .errors import MissingData, WorkflowError
+
+FILING_RULES = {              # D9: the rule that limits the filing itself, per case type
+    "neutralisation": "neutralisation",
+    "technical-issue": "technical-issue",
+    "review": "review",
+    "complaint": "art90-complaint",
+    "access-info": "info-request",
+}
+
+
+def rule_set_for(case: Case) -> RuleSet:
+    """D9: the rule set of the notice version the contested decision was taken under (C14), else of
+    the notice in force; the statutory rules (D7, D8) are the same in every set."""
+    if case.decision is not None:
+        return time_limits(case.decision.notice_version)
+    if case.application is not None:
+        return time_limits(case.application.notice.current)
+    return get_rule_set("2022")
+
+
+def _store(row: CaseDeadline, result: DeadlineResult) -> None:
+    row.spec = result.spec.to_dict()
+    row.computation = result.to_dict()
+    row.last_day = result.last_day
+    row.due_at = result.deadline
+
+
+def open_deadline(session: Session, case: Case, name: str, rule: str, event: date | datetime,
+                  rule_set: RuleSet | None = None) -> CaseDeadline:
+    """Start the named time limit of ``case`` from ``event`` under the case's rule set."""
+    spec = DeadlineSpec.for_rule(rule, event, rule_set or rule_set_for(case))
+    row = CaseDeadline(case=case, name=name, rule=rule, status=DeadlineStatus.OPEN, created_at=clock.now())
+    _store(row, compute(spec))
+    session.add(row)
+    return row
+
+
+def close(case: Case, name: str, status: DeadlineStatus, at: datetime | None = None) -> CaseDeadline | None:
+    """Mark the open deadline ``name`` met, expired or cancelled."""
+    row = case.deadline(name)
+    if row is None or row.status is not DeadlineStatus.OPEN:
+        return None
+    row.status = status
+    row.met_at = at or clock.now()
+    return row
+
+
+def cancel_open(case: Case) -> None:
+    """A closed or withdrawn case stops its running time limits."""
+    for row in case.deadlines:
+        if row.status is DeadlineStatus.OPEN:
+            row.status, row.met_at = DeadlineStatus.CANCELLED, clock.now()
+
+
+def is_past(row: CaseDeadline | None, at: datetime | None = None) -> bool:
+    """The period has run out (its last day has ended, D4)."""
+    return row is not None and row.due_at is not None and (at or clock.now()) > row.due_at
+
+
+def clock_decision(data: dict[str, Any]) -> ClockDecision:
+    """A D6 decision from form data: kind, reason, and ``on`` or ``period``."""
+    try:
+        return ClockDecision(kind=data.get("kind", ""), reason=data.get("reason") or "",
+                             on=data.get("on"), period=data.get("period"), ref=data.get("ref"))
+    except (DeadlineError, ValueError) as exc:
+        raise MissingData(str(exc)) from None
+
+
+def apply_clock_decision(case: Case, name: str, decision: ClockDecision) -> dict[str, Any]:
+    """D6/D7/D8: extend, suspend, resume or restart the deadline ``name``; returns what moved."""
+    row = case.deadline(name)
+    if row is None:
+        raise MissingData(f"case {case.reference} has no {name!r} deadline")
+    if row.status not in (DeadlineStatus.OPEN, DeadlineStatus.EXPIRED):
+        raise WorkflowError(f"the {name} deadline is {row.status.value}: it cannot be changed")
+    before = {"last_day": row.last_day and row.last_day.isoformat(),
+              "due_at": row.due_at and row.due_at.isoformat()}
+    try:
+        result = compute(DeadlineSpec.from_dict(row.spec).with_decision(decision))
+    except DeadlineError as exc:
+        raise WorkflowError(str(exc)) from None
+    _store(row, result)
+    if row.status is DeadlineStatus.EXPIRED and (row.due_at is None or row.due_at > clock.now()):
+        row.status, row.met_at = DeadlineStatus.OPEN, None
+    return {"deadline": name, "decision": decision.to_dict(), "before": before,
+            "after": {"last_day": row.last_day and row.last_day.isoformat(),
+                      "due_at": row.due_at and row.due_at.isoformat()}}
+
+
+def last_day_under(case: Case, rule: str, row: CaseDeadline) -> date:
+    """The last day ``rule`` gives from the same event as ``row`` (D8: the extended period)."""
+    event = DeadlineSpec.from_dict(row.spec).event
+    return compute(DeadlineSpec.for_rule(rule, event, rule_set_for(case))).last_day
+
+
+def decisions_of(row: CaseDeadline, kind: str) -> list[dict[str, Any]]:
+    return [d for d in row.spec.get("decisions", []) if d.get("kind") == kind]

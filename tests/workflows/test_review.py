@@ -1,0 +1,92 @@
+"""P3 request for review: every path of the machine, with routing (R1), time limits (D6, D9) and
+reinstatement (R3)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from casework.audit import AuditEvent
+from casework.cases.models import CaseState, CaseType, DeadlineStatus, DecidingBody
+from casework.competitions.models import Status
+from casework.workflows import InvalidTransition, MissingData, NotAllowed, apply, available, file_case
+
+from ..competitions import factories as f
+from . import people
+
+
+@pytest.fixture
+def excluded(session, frozen):
+    """AD/398/22 field 1: one candidate excluded at eligibility by the board (C5), two others
+    through to the screener."""
+    notice = f.publish(session, only_fields=("1",), places={"1": 2})
+    others = [f.apply(session, notice) for _ in range(2)]
+    out = f.apply(session, notice, profile=f.profile("degree-4y", "2018-06-30", f.job("2010-01-01")))
+    f.after_deadline(frozen, notice)
+    f.close(session, notice, "application", "eligibility")
+    session.refresh(out)
+    return notice, out, others
+
+
+def _file(session, application, **kw):
+    decision = f.last_decision(session, application)
+    return file_case(session, people.candidate(session, application), CaseType.REVIEW,
+                     application=application, decision=decision,
+                     details={"grounds": "my diploma was awarded in 2008, not 2018"}, **kw)
+
+
+def test_p3_happy_path_routes_to_the_board_acknowledges_and_reinstates(session, frozen, excluded):
+    notice, out, _ = excluded
+    decision = f.last_decision(session, out)
+    frozen.set(decision.published_at + timedelta(days=3))
+    case = _file(session, out)
+    team = people.team(session, notice)
+    # R1: the board took the contested decision, so the board decides; D9: 10 calendar days
+    assert (case.state, case.deciding_body, case.late) == (CaseState.FILED, DecidingBody.BOARD, False)
+    # published Tuesday 22 March 2022 (Brussels): 10 calendar days → Friday 1 April, a working day
+    assert decision.published_at.date() == date(2022, 3, 22)
+    assert (case.deadline("filing").last_day, case.deadline("filing").status) == (date(2022, 4, 1),
+                                                                                  DeadlineStatus.MET)
+    ack = case.deadline("acknowledgement")
+    assert (ack.rule, ack.status) == ("review-ack", DeadlineStatus.OPEN)
+
+    apply(session, case, "acknowledge", team.legal)
+    assert case.deadline("acknowledgement").status is DeadlineStatus.MET
+    apply(session, case, "admit", team.legal)
+    apply(session, case, "refer", team.legal)
+    with pytest.raises(NotAllowed):                       # EPSO did not take the contested decision
+        apply(session, case, "decide", team.epso, outcome="upheld", reason="x")
+    apply(session, case, "decide", team.board, outcome="upheld", reason="the diploma date was misread")
+    session.refresh(out)
+    assert (out.status, out.phase, out.reinstated) == (Status.ACTIVE, "screener", True)   # R3
+    assert f.last_decision(session, out).source == case.reference
+    apply(session, case, "reply", team.legal, body="Your request is upheld.")
+    assert (case.state, case.outcome) == (CaseState.REPLIED, "upheld")
+    trail = session.query(AuditEvent).filter_by(entity="case", entity_id=case.id).order_by(AuditEvent.id).all()
+    assert [(e.action, e.from_state, e.to_state) for e in trail] == [
+        ("file", None, "filed"), ("acknowledge", "filed", "acknowledged"), ("admit", "acknowledged", "analysis"),
+        ("refer", "analysis", "referred"), ("decide", "referred", "decided"), ("reply", "decided", "replied")]
+
+
+def test_p3_late_filing_is_recorded_and_admitted_only_with_an_excuse(session, frozen, excluded):
+    notice, out, _ = excluded
+    decision = f.last_decision(session, out)
+    frozen.set(decision.published_at + timedelta(days=30))
+    case = _file(session, out)
+    team = people.team(session, notice)
+    assert case.late and "late" in case.flags and case.lateness_seconds > 0     # D6: recorded, not refused
+    apply(session, case, "acknowledge", team.legal)
+    with pytest.raises(MissingData):
+        apply(session, case, "admit", team.legal)
+    assert case.state is CaseState.ACKNOWLEDGED
+    apply(session, case, "admit", team.legal, excuse="force-majeure", reason="hospitalised, certificate filed")
+    assert (case.state, case.excuse) == (CaseState.ANALYSIS, "force-majeure")
+
+
+def test_p3_candidate_sees_no_office_buttons(session, frozen, excluded):
+    notice, out, _ = excluded
+    case = _file(session, out)
+    me = people.candidate(session, out)
+    assert [s.trigger for s in available(session, case, me)] == ["withdraw"]
+    with pytest.raises(InvalidTransition):
+        apply(session, case, "reply", people.team(session, notice).legal, body="too early")
