@@ -26,6 +26,14 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _render_item(type_, obj, autogen_context):
+    """Render casework's column types as plain SQLAlchemy ones: a migration must not import the app."""
+    from casework.db import Instant
+    if type_ == "type" and isinstance(obj, Instant):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
@@ -40,7 +48,7 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=True, compare_type=True)
+                      render_as_batch=True, compare_type=True, render_item=_render_item)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,11 +31,11 @@ def _postgres_admin_url() -> str | None:
     return url
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def database(request, tmp_path_factory) -> Database:
-    """A fresh database brought to head by the migrations (which proves they run)."""
-    if request.param == "sqlite":
-        db = Database("sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite"))
+@contextmanager
+def fresh_database(backend: str, directory: Path) -> Iterator[Database]:
+    """A new database on ``backend`` brought to head by the migrations (which proves they run)."""
+    if backend == "sqlite":
+        db = Database("sqlite:///" + str(directory / f"{uuid.uuid4().hex[:10]}.sqlite"))
         upgrade(db.engine)
         yield db
         db.engine.dispose()
@@ -47,12 +49,28 @@ def database(request, tmp_path_factory) -> Database:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     db = Database(admin_url.rsplit("/", 1)[0] + "/" + name)
-    upgrade(db.engine)
-    yield db
-    db.engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        upgrade(db.engine)
+        yield db
+    finally:
+        db.engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database(request, tmp_path_factory) -> Database:
+    """The shared test database of a backend; tests work in rolled-back sessions (``session``)."""
+    with fresh_database(request.param, tmp_path_factory.mktemp("db")) as db:
+        yield db
+
+
+@pytest.fixture(params=BACKENDS)
+def scratch_database(request, tmp_path) -> Database:
+    """A database of its own for a test that commits (concurrency, separate processes)."""
+    with fresh_database(request.param, tmp_path) as db:
+        yield db
 
 
 @pytest.fixture

@@ -114,6 +114,7 @@ class Case(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     outcome: Mapped[str | None] = mapped_column(String(40))
     closed_at: Mapped[datetime | None] = mapped_column(Instant())
+    updated_at: Mapped[datetime] = mapped_column(Instant())   # every step, even an internal one
 
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}   # optimistic locking
 

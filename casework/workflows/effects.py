@@ -132,8 +132,8 @@ def reply(run: Run) -> None:
     body = run.need("body", "the text of the reply")
     if case.type is CaseType.ACCESS_INFO:
         body += "\n" + access_answer(run)
-    if case.type is CaseType.ACCESS_DOCUMENTS and case.state is CaseState.FILED:
-        case.outcome = run.data["outcome"]
+    if case.type is CaseType.ACCESS_DOCUMENTS:
+        case.outcome = run.need("outcome")
     for upload in run.data.get("attachments", ()):
         filing.attach(run.session, case, upload, kind="reply", actor=run.actor)
     run.send("reply", body)

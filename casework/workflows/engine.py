@@ -101,6 +101,7 @@ def apply(session: Session, case: Case, trigger: str, actor: Actor, *, expected_
     run = Run(session, case, actor, data)
     savepoint = session.begin_nested()
     try:
+        case.updated_at = run.now          # always an UPDATE, so the version moves on every step
         machine(case.type).events[trigger].trigger(run)
         session.flush()
         after = _snapshot(case)

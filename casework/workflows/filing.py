@@ -58,7 +58,7 @@ def warnings_for(case_type: CaseType, decision: Decision | None) -> list[tuple[s
 
 def _own_application(actor: Actor, application: Application | None) -> None:
     if actor.role is not None and actor.role.value == "candidate":
-        if application is None or application.candidate_id != actor.candidate_id:
+        if application is not None and application.candidate_id != actor.candidate_id:
             raise NotAllowed("a candidate can only file about their own applications")
     elif not actor.in_legal_team:
         raise NotAllowed("only the candidate, or the legal team registering a request received "
@@ -155,7 +155,7 @@ def file_case(session: Session, actor: Actor, case_type: CaseType, *, applicatio
         candidate = session.get(Candidate, actor.candidate_id)
     case = Case(type=case_type, state=CaseState.FILED, candidate=candidate, application=application,
                 decision=decision, sitting=sitting, deciding_body=routing.deciding_body(case_type, decision),
-                language=candidate.correspondence_language, filed_at=filed_at, late=False,
+                language=candidate.correspondence_language, filed_at=filed_at, updated_at=filed_at, late=False,
                 flags=flags, details=details)
     session.add(case)
     session.flush()
@@ -224,6 +224,7 @@ def open_remedy(session: Session, parent: Case, actor: Actor, *, forum: str = "c
         raise MissingData("the forum is the General Court ('court') or the Ombudsman ('ombudsman')")
     case = Case(type=CaseType.REMEDY, candidate=parent.candidate, application=parent.application,
                 decision=parent.decision, parent=parent, language=parent.language, filed_at=clock.now(),
+                updated_at=clock.now(),
                 deciding_body=routing.deciding_body(CaseType.REMEDY, None, forum), late=False, flags=[],
                 details={"forum": forum, **(details or {})},
                 state=CaseState.WINDOW_OPEN if forum == "court" else CaseState.LODGED)

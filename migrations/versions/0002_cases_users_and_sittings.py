@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-21 02:45:07.979346
+Create Date: 2026-11-21 02:46:30.401627
 """
 from alembic import op
 import sqlalchemy as sa
@@ -83,6 +83,7 @@ def upgrade() -> None:
     sa.Column('details', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('outcome', sa.String(length=40), nullable=True),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_cases_application_id_applications')),
     sa.ForeignKeyConstraint(['assigned_officer_id'], ['users.id'], name=op.f('fk_cases_assigned_officer_id_users')),
     sa.ForeignKeyConstraint(['candidate_id'], ['candidates.id'], name=op.f('fk_cases_candidate_id_candidates')),
