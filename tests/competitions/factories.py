@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from casework.competitions import applications as apps
 from casework.competitions import results, selection
 from casework.competitions.definition import SKILLS
-from casework.competitions.models import Application, Decision, Notice, Score
+from casework.competitions.models import Application, Decision, Notice, Score, Status
 from casework.competitions.notices import definition, publish_notice
 from tests.conftest import NOTICES
 
@@ -227,3 +227,23 @@ def through_reserve_list(session: Session, notice: Notice, frozen, finals: list[
     close(session, notice, "document-check", "reserve-list")
     refresh(session, *people)
     return people
+
+
+def reserve_list_published(session, frozen, finals, failing_reasoning=()):
+    """Field 1 with 2 places up to a published reserve list; ``failing_reasoning``: indexes of
+    candidates whose verbal mark (9) makes them fail the 20/40 reasoning pass mark."""
+    notice = publish(session, only_fields=("1",), places={"1": 2})
+    people = scored_through_screener(session, notice, frozen, [40] * len(finals))
+    for i, (a, final) in enumerate(zip(people, finals)):
+        interview = min(100, final - 40)
+        reasoning = (9, 5, 5) if i in failing_reasoning else (14, 7, 7)
+        assessment(session, a, reasoning=reasoning, competencies=final - interview, interview=interview)
+    close(session, notice, "assessment")
+    refresh(session, *people)
+    for a in people:
+        if a.status is Status.ACTIVE:
+            a.documents_supported = True
+    session.flush()
+    close(session, notice, "document-check", "reserve-list")
+    refresh(session, *people)
+    return notice, people

@@ -75,28 +75,8 @@ def test_r3_not_invited_at_screener_cutoff_is_invited_beyond_the_cap(session, fr
     assert [r["reinstatement"] for r in invited if r["application"] == last.number] == [CASE]
 
 
-def _reserve_list_published(session, frozen, finals, failing_reasoning=()):
-    """Field 1 with 2 places up to a published reserve list; ``failing_reasoning``: indexes of
-    candidates whose verbal mark (9) makes them fail the 20/40 reasoning pass mark."""
-    notice = f.publish(session, only_fields=("1",), places={"1": 2})
-    people = f.scored_through_screener(session, notice, frozen, [40] * len(finals))
-    for i, (a, final) in enumerate(zip(people, finals)):
-        interview = min(100, final - 40)
-        reasoning = (9, 5, 5) if i in failing_reasoning else (14, 7, 7)
-        f.assessment(session, a, reasoning=reasoning, competencies=final - interview, interview=interview)
-    f.close(session, notice, "assessment")
-    f.refresh(session, *people)
-    for a in people:
-        if a.status is Status.ACTIVE:
-            a.documents_supported = True
-    session.flush()
-    f.close(session, notice, "document-check", "reserve-list")
-    f.refresh(session, *people)
-    return notice, people
-
-
 def test_r3_failed_reasoning_marks_corrected_reaches_the_reserve_list(session, frozen):
-    notice, [a, b, failed] = _reserve_list_published(session, frozen, [150, 140, 180], failing_reasoning=(2,))
+    notice, [a, b, failed] = f.reserve_list_published(session, frozen, [150, 140, 180], failing_reasoning=(2,))
     assert (failed.phase, failed.status) == ("assessment", Status.ELIMINATED)
     assert f.score_row(session, failed, "interview").state is ScoreState.UNPROCESSED
     annulled = f.last_decision(session, failed)
@@ -120,7 +100,7 @@ def test_r3_failed_reasoning_marks_corrected_reaches_the_reserve_list(session, f
 
 
 def test_r3_not_checked_at_document_check_added_to_published_list_beyond_places(session, frozen):
-    notice, people = _reserve_list_published(session, frozen, [150, 140, 130, 120])
+    notice, people = f.reserve_list_published(session, frozen, [150, 140, 130, 120])
     third = people[2]
     assert (third.phase, third.status) == ("document-check", Status.ELIMINATED)   # C11: not checked
     annulled = f.last_decision(session, third)
@@ -188,7 +168,7 @@ def test_r3_upheld_review_of_a_document_exclusion_is_not_undone_by_the_check(ses
 
 def test_c12_withdrawn_candidate_leaves_the_published_list(session, frozen):
     from casework.competitions import applications as apps
-    notice, people = _reserve_list_published(session, frozen, [150, 140])
+    notice, people = f.reserve_list_published(session, frozen, [150, 140])
     listed = people[0]
     assert listed.status is Status.RESERVE_LIST
     apps.withdraw(session, listed, actor="candidate")

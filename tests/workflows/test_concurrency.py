@@ -57,9 +57,8 @@ def test_a_form_showing_an_old_version_is_refused(scratch_database):
         case = s.get(Case, case_id)
         seen = case.version
         apply(s, case, "extend", first, reason="a large number of documents (Art 7(3))")
-    with db.Session() as s:
-        with pytest.raises(ConflictError):
-            apply(s, s.get(Case, case_id), "reply", first, expected_version=seen, outcome="granted", body="x")
+    with db.Session() as s, pytest.raises(ConflictError):
+        apply(s, s.get(Case, case_id), "reply", first, expected_version=seen, outcome="granted", body="x")
 
 
 def test_postgresql_two_officers_at_the_same_instant_one_blocks_then_conflicts(scratch_database):
