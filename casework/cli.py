@@ -20,6 +20,7 @@ from .competitions.definition import DefinitionError
 from .competitions.errors import CompetitionError
 from .competitions.files import ImportFileError
 from .deadlines_cli import calendar_group, deadline_group
+from .workflows_cli import workflows_group
 
 ACTOR = "cli"
 
@@ -75,6 +76,7 @@ def _notice_rule_set(reference: str):
 
 main.add_command(deadline_group)
 main.add_command(calendar_group)
+main.add_command(workflows_group)
 
 
 # --- database ------------------------------------------------------------------------------
