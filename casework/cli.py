@@ -6,37 +6,20 @@ back and prints one line (no traceback) with a non-zero exit.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from flask.cli import FlaskGroup, ScriptInfo
-from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from . import create_app, get_db
-from .competitions.definition import DefinitionError
+from .cases_cli import case_group, user_group
+from .cli_support import transaction
 from .competitions.errors import CompetitionError
-from .competitions.files import ImportFileError
 from .deadlines_cli import calendar_group, deadline_group
 from .workflows_cli import workflows_group
 
 ACTOR = "cli"
-
-
-@contextmanager
-def transaction() -> Iterator[Session]:
-    """One transaction for the command; domain errors become one-line messages."""
-    try:
-        with get_db().session_scope() as session:
-            yield session
-    except (CompetitionError, DefinitionError, ImportFileError) as exc:
-        raise click.ClickException(f"{exc} (nothing was changed)") from None
-    except (OperationalError, ProgrammingError) as exc:
-        first = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        raise click.ClickException(f"database error: {first} — is the schema created "
-                                   "(`casework db upgrade`)? (nothing was changed)") from None
 
 
 def _notice(session: Session, reference: str):
@@ -77,6 +60,8 @@ def _notice_rule_set(reference: str):
 main.add_command(deadline_group)
 main.add_command(calendar_group)
 main.add_command(workflows_group)
+main.add_command(case_group)
+main.add_command(user_group)
 
 
 # --- database ------------------------------------------------------------------------------
