@@ -7,6 +7,7 @@ audit trail must always replay to the case's current state, one row per step tha
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from itertools import pairwise
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -75,7 +76,7 @@ def test_every_change_of_a_case_has_its_audit_row_and_a_refused_step_none(sessio
         trail = _trail(session, case)
         assert len(trail) == 1 + went_through
         assert trail[0].action == "file" and trail[0].to_state == "filed"
-        for earlier, later in zip(trail, trail[1:]):
+        for earlier, later in pairwise(trail):
             assert later.from_state == earlier.to_state
         assert trail[-1].to_state == case.state.value
     finally:

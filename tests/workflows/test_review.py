@@ -90,3 +90,19 @@ def test_p3_candidate_sees_no_office_buttons(session, frozen, excluded):
     assert [s.trigger for s in available(session, case, me)] == ["withdraw"]
     with pytest.raises(InvalidTransition):
         apply(session, case, "reply", people.team(session, notice).legal, body="too early")
+
+
+def test_every_step_sends_case_changed_for_notifications(session, frozen, excluded):
+    from casework.workflows.signals import case_changed
+    notice, out, _ = excluded
+    case = _file(session, out)
+    seen = []
+
+    def listener(sender, **kw):
+        seen.append((sender.reference, kw["trigger"], kw["from_state"], kw["to_state"], kw["session"] is session))
+
+    with case_changed.connected_to(listener):
+        apply(session, case, "acknowledge", people.team(session, notice).legal)
+        with pytest.raises(NotAllowed):
+            apply(session, case, "admit", people.candidate(session, out))
+    assert seen == [(case.reference, "acknowledge", "filed", "acknowledged", True)]   # refused: no signal
