@@ -286,26 +286,40 @@ def implied_rejection(run: Run) -> None:
     row = run.case.deadline("reply")
     timelimits.close(run.case, "reply", DeadlineStatus.EXPIRED)
     run.case.outcome = "implied-rejection"
-    remedy = court_window(run, row.last_day)
+    remedy = court_window(run, row.last_day, tell=False)          # the notice below says until when
     limit = remedy.deadline("court-action")
     run.send("notice", f"No reply was given to your complaint by {row.last_day.isoformat()}: this is an "
                        "implied rejection (Staff Regulations Art 90(2)). You may bring an action before the "
                        f"General Court until {limit.last_day.isoformat()} (Art 91).")
 
 
-def court_window(run: Run, event: date) -> Case:
-    """D7: open the court window from ``event``; a later express rejection restarts an open one."""
+def court_window(run: Run, event: date, *, tell: bool = True) -> Case:
+    """D7: open the court window from ``event``; a later express rejection restarts a running one but
+    never reopens one that has expired. ``tell``: say until when in a message to the candidate."""
     case = run.case
     existing = run.session.scalar(select(Case).where(Case.parent_id == case.id, Case.type == CaseType.REMEDY,
-                                                     Case.state == CaseState.WINDOW_OPEN))
+                                                     Case.state.in_((CaseState.WINDOW_OPEN, CaseState.LAPSED)))
+                                  .order_by(Case.id.desc()).limit(1))
     if existing is None:
         remedy = filing.open_remedy(run.session, case, run.actor, event=event)
-        run.changes["court_window"] = {"case": remedy.id, "until": remedy.deadline("court-action").last_day.isoformat()}
+        until = remedy.deadline("court-action").last_day.isoformat()
+        run.changes["court_window"] = {"case": remedy.id, "until": until}
+        if tell:
+            run.send("notice", f"You may bring an action before the General Court until {until} "
+                               "(Staff Regulations Art 91, TFEU Art 270).")
         return remedy
+    if existing.state is CaseState.LAPSED:
+        run.changes["court_window"] = {"case": existing.id, "not reopened": "the period for an action had "
+                                       f"expired on {existing.deadline('court-action').last_day} (D7)"}
+        return existing
     decision = ClockDecision.restart(event, "express rejection notified before the court period expired (D7)",
                                      ref=case.reference)
     moved = timelimits.apply_clock_decision(existing, "court-action", decision)
     run.changes["court_window"] = {"case": existing.id, "restarted": moved}
+    until = moved["after"]["last_day"]
+    if tell and until != moved["before"]["last_day"]:
+        run.send("notice", "The period for bringing an action before the General Court starts afresh from "
+                           f"this express rejection and now runs until {until} (Staff Regulations Art 91(3)).")
     return existing
 
 

@@ -138,6 +138,8 @@ def file_case(session: Session, actor: Actor, case_type: CaseType, *, applicatio
     documents = list(documents)
     _own_application(actor, application)
     _check_details(case_type, details)
+    for upload in documents:                # refused before anything is recorded
+        checked(upload)
     for code, message in warnings_for(case_type, decision):
         if code not in set(confirmed_warnings):
             raise WarningRequired(code, message)
@@ -189,9 +191,9 @@ def _summary(details: dict[str, Any]) -> str:
     return "\n".join(f"{k}: {v}" for k, v in details.items())
 
 
-def attach(session: Session, case: Case, upload: Upload, *, kind: str, actor: Actor,
-           max_bytes: int = MAX_UPLOAD_BYTES) -> CaseDocument:
-    """A validated file: allowed type, content that matches it, a bounded size, a safe name."""
+def checked(upload: Upload, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[str, str]:
+    """The safe name and media type of an acceptable file: allowed type, content that matches it,
+    a bounded size; anything else is refused."""
     name = secure_filename(upload.filename) or "document"
     media_type = upload.media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
     if media_type not in UPLOAD_TYPES:
@@ -209,6 +211,13 @@ def attach(session: Session, case: Case, upload: Upload, *, kind: str, actor: Ac
             upload.content.decode("utf-8")
         except UnicodeDecodeError:
             raise MissingData(f"{upload.filename} is not UTF-8 text") from None
+    return name, media_type
+
+
+def attach(session: Session, case: Case, upload: Upload, *, kind: str, actor: Actor,
+           max_bytes: int = MAX_UPLOAD_BYTES) -> CaseDocument:
+    """A validated file (:func:`checked`) stored on ``case``."""
+    name, media_type = checked(upload, max_bytes)
     document = CaseDocument(case=case, kind=kind, filename=name, media_type=media_type,
                             size=len(upload.content), sha256=hashlib.sha256(upload.content).hexdigest(),
                             content=upload.content, added_by=actor.name, added_at=clock.now())

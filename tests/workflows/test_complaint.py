@@ -1,0 +1,329 @@
+"""P4 Article 90(2) complaint: every path of the machine, with the D7 chain (implied rejection after
+4 months, the court window of 3 months + 10 days, restarted by an express rejection notified in
+time and never reopened by one notified too late), R1 routing to the appointing authority and R3
+reinstatement.
+
+Expected days are worked out by hand in the comments (Reg 1182/71 Art 3, RULES D3-D5), never read
+back from the deadline engine.
+"""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from casework import clock
+from casework.auth.models import Role
+from casework.cases.models import Case, CaseState, CaseType, DeadlineStatus, DecidingBody
+from casework.competitions import stages
+from casework.competitions.models import Status
+from casework.workflows import (
+    InvalidTransition,
+    MissingData,
+    NotAllowed,
+    WarningRequired,
+    apply,
+    available,
+    file_case,
+)
+
+from ..competitions import factories as f
+from . import people
+from .test_filing import refused, trail
+
+GROUNDS = {"grounds": "I declared my civil rights; the exclusion clearly breaches the notice"}
+
+
+@pytest.fixture
+def epso_exclusion(session, frozen):
+    """AD/398/22 field 1: on Tuesday 22 March 2022 (Brussels) EPSO excludes one candidate on general
+    eligibility (C5, C15: EPSO's own decision, so only a complaint opens the way to court); the board
+    then admits the two others to the screener."""
+    notice = f.publish(session, only_fields=("1",), places={"1": 2})
+    admitted = [f.apply(session, notice) for _ in range(2)]
+    out = f.apply(session, notice)
+    f.after_deadline(frozen, notice)
+    f.close(session, notice, "application")
+    stages.exclude(session, out, ground="general_eligibility", author="epso", actor="epso",
+                   published_at=clock.now(), reason="no declaration on civil rights")
+    f.close(session, notice, "eligibility")
+    f.refresh(session, out, *admitted)
+    return notice, out
+
+
+def lodge(session, application, **kw):
+    return file_case(session, people.candidate(session, application), CaseType.COMPLAINT, application=application,
+                     decision=f.last_decision(session, application), details=GROUNDS, **kw)
+
+
+def remedies(session, case):
+    return list(session.scalars(select(Case).where(Case.parent_id == case.id, Case.type == CaseType.REMEDY)
+                                .order_by(Case.id)))
+
+
+def told(case, kind="notice"):
+    """What the candidate was sent of one kind, oldest first."""
+    return [m.body for m in case.messages if m.direction == "out" and m.kind == kind]
+
+
+def at(*args):
+    """An instant given in UTC."""
+    return datetime(*args, tzinfo=UTC)
+
+
+def analysed(session, case, team):
+    for trigger in ("acknowledge", "admit", "refer"):
+        apply(session, case, trigger, team.legal)
+    return case
+
+
+# --- the paths ---------------------------------------------------------------------------------------
+
+def test_p4_r1_r3_upheld_complaint_on_an_epso_exclusion_reinstates_the_candidate(session, frozen, epso_exclusion):
+    notice, out = epso_exclusion
+    frozen.set(at(2022, 4, 13, 9))
+    case = lodge(session, out)
+    team = people.team(session, notice)
+    assert (case.state, case.deciding_body, case.late, case.flags) == (
+        CaseState.FILED, DecidingBody.APPOINTING_AUTHORITY, False, [])             # R1: to the Director
+    # D3: notified Tuesday 22 March 2022 -> 3 months end on Wednesday 22 June 2022, a working day
+    assert case.deadline("filing").last_day == date(2022, 6, 22)
+    assert case.deadline("reply").status is DeadlineStatus.OPEN
+
+    apply(session, case, "acknowledge", team.legal)
+    assert told(case, "acknowledgement")
+    apply(session, case, "admit", team.legal)
+    apply(session, case, "refer", team.legal)
+    for not_the_director in (team.epso, team.legal, team.board):                   # R1: only the Director
+        refused(session, case, NotAllowed, "decide", not_the_director, outcome="upheld", reason="x")
+    refused(session, case, MissingData, "decide", team.director, outcome="neutralised", reason="x")
+    refused(session, case, MissingData, "decide", team.director, outcome="upheld")   # a reason is required
+    apply(session, case, "decide", team.director, outcome="upheld", reason="the declaration was in the file")
+    session.refresh(out)
+    # R3: back at eligibility; the board has closed it meanwhile, so the candidate goes through it and
+    # waits at the screener with the others, marked as reinstated
+    assert (out.status, out.phase, out.reinstated) == (Status.ACTIVE, "screener", True)
+    assert any(d.kind == "reinstatement" and d.source == case.reference for d in f.decisions(session, out))
+
+    apply(session, case, "reply", team.legal, body="Your complaint is upheld.")
+    assert (case.state, case.outcome, case.closed_at) == (CaseState.REPLIED, "upheld", frozen.now())
+    assert case.deadline("reply").status is DeadlineStatus.MET
+    assert remedies(session, case) == []              # nothing adverse is left: no court window
+    assert [row[0] for row in trail(session, case)] == ["file", "acknowledge", "admit", "refer", "decide", "reply"]
+
+
+def test_p4_d7_implied_rejection_on_the_computed_day_not_before(session, frozen, epso_exclusion):
+    notice, out = epso_exclusion
+    frozen.set(at(2022, 4, 13, 9))                    # lodged on Wednesday 13 April 2022
+    case = analysed(session, lodge(session, out), team := people.team(session, notice))
+    # The Director must reply within 4 months of lodging (D3): Saturday 13 August 2022. D5 rolls the
+    # last day forward: Saturday 13, Sunday 14 and Monday 15 August (Assumption, a Commission holiday
+    # in Brussels) are not working days, so the period ends at the end of Tuesday 16 August, 24:00
+    # Brussels summer time (UTC+2) = 22:00 UTC (D4).
+    assert date(2022, 8, 13).weekday() == 5
+    end = at(2022, 8, 16, 22)
+    assert case.deadline("reply").last_day == date(2022, 8, 16)
+
+    frozen.set(end - timedelta(seconds=1))
+    assert "implied_rejection" not in [s.trigger for s in available(session, case, team.system)]
+    why = refused(session, case, InvalidTransition, "implied_rejection", team.system)
+    assert "2022-08-16" in str(why)
+    assert remedies(session, case) == []
+
+    frozen.set(end + timedelta(seconds=1))
+    assert "implied_rejection" in [s.trigger for s in available(session, case, team.system)]
+    apply(session, case, "implied_rejection", team.system)
+    assert (case.state, case.outcome) == (CaseState.IMPLIED_REJECTION, "implied-rejection")
+    assert case.deadline("reply").status is DeadlineStatus.EXPIRED
+
+    # D7 and P6: the court window runs from the date of implied rejection, 16 August: 3 months ->
+    # 16 November 2022, then the 10 days on account of distance -> Saturday 26 November, rolled
+    # forward (court calendar) to Monday 28 November 2022.
+    assert date(2022, 11, 26).weekday() == 5
+    [remedy] = remedies(session, case)
+    window = remedy.deadline("court-action")
+    assert (remedy.state, remedy.deciding_body) == (CaseState.WINDOW_OPEN, DecidingBody.GENERAL_COURT)
+    assert (window.last_day, window.spec["rule"]["place"]) == (date(2022, 11, 28), "court")
+    assert window.due_at == at(2022, 11, 28, 23)      # 24:00 Brussels winter time (D4)
+    [notice_sent] = told(case)
+    assert "2022-08-16" in notice_sent and "until 2022-11-28" in notice_sent
+    assert trail(session, case)[-1][0:3] == ("implied_rejection", "referred", "implied-rejection")
+
+
+def _implied_rejection(session, frozen, notice, out):
+    """A complaint lodged on 13 April 2022 left unanswered: implied rejection on 16 August, court
+    window until 28 November 2022 (worked out in the test above)."""
+    frozen.set(at(2022, 4, 13, 9))
+    team = people.team(session, notice)
+    case = analysed(session, lodge(session, out), team)
+    frozen.set(at(2022, 8, 17, 6))
+    apply(session, case, "implied_rejection", team.system)
+    return case, team
+
+
+def test_p4_d7_express_rejection_before_the_court_period_expired_restarts_it(session, frozen, epso_exclusion):
+    notice, out = epso_exclusion
+    case, team = _implied_rejection(session, frozen, notice, out)
+    frozen.set(at(2022, 10, 3, 9))
+    apply(session, case, "decide", team.director, outcome="rejected", reason="the exclusion stands")
+    frozen.set(at(2022, 10, 4, 9))                    # notified on Tuesday 4 October, before 28 November
+    apply(session, case, "reply", team.legal, body="Your complaint is rejected.")
+    assert (case.state, case.outcome) == (CaseState.REPLIED, "rejected")
+    # D7: the period starts afresh from the express rejection: 4 October + 3 months = 4 January 2023,
+    # + 10 days = Saturday 14 January, rolled forward to Monday 16 January 2023.
+    assert date(2023, 1, 14).weekday() == 5
+    [remedy] = remedies(session, case)                # the same window, restarted, not a second one
+    assert (remedy.state, remedy.deadline("court-action").last_day) == (CaseState.WINDOW_OPEN, date(2023, 1, 16))
+    assert "2023-01-16" in told(case)[-1]             # the candidate is told the new end
+
+
+@pytest.mark.parametrize("scheduler_ran", [True, False], ids=["window-lapsed", "window-not-yet-lapsed"])
+def test_p4_d7_express_rejection_after_the_court_period_expired_does_not_reopen_it(session, frozen, epso_exclusion,
+                                                                                  scheduler_ran):
+    notice, out = epso_exclusion
+    case, team = _implied_rejection(session, frozen, notice, out)
+    [remedy] = remedies(session, case)
+    if scheduler_ran:
+        frozen.set(at(2022, 11, 29, 3))
+        apply(session, remedy, "lapse", team.system)
+    frozen.set(at(2022, 12, 5, 9))
+    apply(session, case, "decide", team.director, outcome="rejected", reason="the exclusion stands")
+    messages_before = len(told(case))
+    apply(session, case, "reply", team.legal, body="Your complaint is rejected.")
+    assert (case.state, case.outcome) == (CaseState.REPLIED, "rejected")
+    # D7: the express rejection came after the court period had expired on 28 November: no new period
+    assert [r.id for r in remedies(session, case)] == [remedy.id]
+    session.refresh(remedy)
+    assert remedy.deadline("court-action").last_day == date(2022, 11, 28)
+    assert remedy.state is (CaseState.LAPSED if scheduler_ran else CaseState.WINDOW_OPEN)
+    assert len(told(case)) == messages_before         # no message offering a new period
+
+
+def rejected(session, frozen, notice, out, replied_at):
+    """A complaint lodged on 13 April 2022, rejected by the Director, the reply sent at ``replied_at``."""
+    frozen.set(at(2022, 4, 13, 9))
+    team = people.team(session, notice)
+    case = analysed(session, lodge(session, out), team)
+    apply(session, case, "decide", team.director, outcome="rejected", reason="the exclusion stands")
+    frozen.set(replied_at)
+    apply(session, case, "reply", team.legal, body="Your complaint is rejected.")
+    return case, team
+
+
+def test_p4_d7_express_rejection_opens_the_court_window_from_the_reply(session, frozen, epso_exclusion):
+    # the reply is notified on Wednesday 1 June 2022
+    case, team = rejected(session, frozen, *epso_exclusion, replied_at=at(2022, 6, 1, 9))
+    # 1 June + 3 months = 1 September, + 10 days = Sunday 11 September -> Monday 12 September 2022
+    assert date(2022, 9, 11).weekday() == 6
+    [remedy] = remedies(session, case)
+    assert remedy.deadline("court-action").last_day == date(2022, 9, 12)
+    assert "until 2022-09-12" in told(case)[-1]
+    assert case.deadline("reply").status is DeadlineStatus.MET
+    # implied rejection is out of the question once the reply was sent
+    frozen.set(at(2022, 9, 1, 9))
+    refused(session, case, InvalidTransition, "implied_rejection", team.system)
+
+
+def test_p4_board_decision_needs_the_warning_then_is_flagged_and_declared_inadmissible(session, frozen):
+    notice = f.publish(session, only_fields=("1",), places={"1": 2})
+    out = f.apply(session, notice, profile=f.profile("degree-4y", "2018-06-30", f.job("2010-01-01")))
+    f.after_deadline(frozen, notice)
+    f.close(session, notice, "application", "eligibility")     # the board finds too little experience (C5)
+    session.refresh(out)
+    assert (out.status, f.last_decision(session, out).author.value) == (Status.EXCLUDED, "board")
+    frozen.set(at(2022, 4, 1, 9))
+    with pytest.raises(WarningRequired) as warning:
+        lodge(session, out)
+    assert warning.value.code == "p4-board-decision" and "cannot annul or change" in str(warning.value)
+    assert session.scalar(select(Case.id).where(Case.application_id == out.id)) is None   # nothing recorded
+
+    case = lodge(session, out, confirmed_warnings=["p4-board-decision"])
+    assert case.flags == ["board-decision"] and case.deciding_body is DecidingBody.APPOINTING_AUTHORITY
+    team = people.team(session, notice)
+    apply(session, case, "acknowledge", team.legal)
+    refused(session, case, MissingData, "declare_inadmissible", team.legal, ground="board-decision")   # no reason
+    refused(session, case, MissingData, "declare_inadmissible", team.legal, ground="pointless", reason="x")
+    refused(session, case, NotAllowed, "declare_inadmissible", team.director, ground="board-decision", reason="x")
+    apply(session, case, "declare_inadmissible", team.legal, ground="board-decision",
+          reason="the Director cannot annul or change a decision of the selection board")
+    assert (case.state, case.outcome, case.closed_at) == (CaseState.INADMISSIBLE, "inadmissible", frozen.now())
+    assert "cannot annul or change a decision of the selection board" in told(case, "reply")[-1]
+    assert case.deadline("reply").status is DeadlineStatus.CANCELLED
+    # the inadmissibility is the express answer to the complaint: the court window runs from it (D7)
+    # 1 April 2022 + 3 months = 1 July, + 10 days = Monday 11 July 2022, a working day of the Court
+    [remedy] = remedies(session, case)
+    assert remedy.deadline("court-action").last_day == date(2022, 7, 11)
+
+
+def test_p4_d6_late_complaint_is_recorded_and_admitted_only_with_an_excuse(session, frozen, epso_exclusion):
+    notice, out = epso_exclusion
+    # the 3 months from Tuesday 22 March 2022 end at 24:00 on Wednesday 22 June (CEST) = 22:00 UTC
+    frozen.set(at(2022, 6, 22, 22) + timedelta(seconds=1))
+    case = lodge(session, out)
+    assert (case.state, case.late, case.lateness_seconds) == (CaseState.FILED, True, 1)     # D6: not refused
+    assert "late" in case.flags
+    team = people.team(session, notice)
+    apply(session, case, "acknowledge", team.legal)
+    refused(session, case, MissingData, "admit", team.legal)
+    refused(session, case, MissingData, "admit", team.legal, excuse="I was busy", reason="x")
+    refused(session, case, MissingData, "admit", team.legal, excuse="excusable-error")      # no reason
+    apply(session, case, "admit", team.legal, excuse="excusable-error",
+          reason="the account showed a wrong notification date")
+    assert (case.state, case.excuse) == (CaseState.ANALYSIS, "excusable-error")
+
+
+def test_p4_d6_late_complaint_without_excuse_is_inadmissible_and_can_be_reopened(session, frozen, epso_exclusion):
+    notice, out = epso_exclusion
+    frozen.set(at(2022, 7, 4, 9))
+    case = lodge(session, out)
+    team = people.team(session, notice)
+    assert case.late
+    apply(session, case, "declare_inadmissible", team.legal, ground="late",
+          reason="lodged after 22 June 2022 with no excuse")
+    assert (case.state, case.outcome) == (CaseState.INADMISSIBLE, "inadmissible")
+    for step in ("acknowledge", "admit", "withdraw"):
+        refused(session, case, InvalidTransition, step, team.legal)
+    refused(session, case, MissingData, "reopen", team.legal)                      # needs a recorded reason
+    refused(session, case, NotAllowed, "reopen", people.candidate(session, out), reason="please")
+    apply(session, case, "reopen", team.legal, reason="judgment setting aside the refusal of the late complaint")
+    assert (case.state, case.outcome, case.closed_at) == (CaseState.ANALYSIS, None, None)
+    assert "reopened" in case.flags
+
+
+def test_p4_replied_complaint_can_be_reopened_on_a_recorded_reason(session, frozen, epso_exclusion):
+    case, team = rejected(session, frozen, *epso_exclusion, replied_at=at(2022, 5, 2, 9))
+    apply(session, case, "reopen", team.legal, reason="General Court annulled the rejection")
+    assert (case.state, case.outcome) == (CaseState.ANALYSIS, None) and "reopened" in case.flags
+
+
+def test_p4_withdrawn_complaint_stops_the_reply_period(session, frozen, epso_exclusion):
+    notice, out = epso_exclusion
+    frozen.set(at(2022, 4, 13, 9))
+    case = lodge(session, out)
+    team = people.team(session, notice)
+    me = people.candidate(session, out)
+    apply(session, case, "acknowledge", team.legal)
+    assert [s.trigger for s in available(session, case, me)] == ["withdraw"]
+    apply(session, case, "withdraw", me, reason="I was readmitted")
+    assert (case.state, case.outcome, case.closed_at) == (CaseState.WITHDRAWN, "withdrawn", frozen.now())
+    assert case.deadline("reply").status is DeadlineStatus.CANCELLED
+    frozen.set(at(2022, 9, 1, 9))                     # long after the 4 months: no implied rejection
+    refused(session, case, InvalidTransition, "implied_rejection", team.system)
+    assert remedies(session, case) == []
+
+
+def test_p4_only_the_candidate_of_the_case_and_the_legal_team_act_on_it(session, frozen, epso_exclusion):
+    notice, out = epso_exclusion
+    frozen.set(at(2022, 4, 13, 9))
+    case = lodge(session, out)
+    team = people.team(session, notice)
+    stranger = people.actor(session, Role.CANDIDATE, candidate_id=f.register(session).id)   # another candidate
+    refused(session, case, NotAllowed, "withdraw", stranger)                        # not their case
+    assert available(session, case, stranger) == []
+    refused(session, case, NotAllowed, "acknowledge", people.candidate(session, out))
+    refused(session, case, NotAllowed, "acknowledge", team.epso)
+    conflicted = people.declare_conflict(session, team.legal, out)                 # a family link
+    refused(session, case, NotAllowed, "acknowledge", conflicted)
+    refused(session, case, InvalidTransition, "decide", team.director, outcome="upheld", reason="x")   # too early
+    assert case.state is CaseState.FILED and [row[0] for row in trail(session, case)] == ["file"]
