@@ -8,6 +8,7 @@ import pytest
 
 from casework.audit import AuditEvent
 from casework.cases.models import CaseState, CaseType, DeadlineStatus, DecidingBody
+from casework.competitions import stages
 from casework.competitions.models import Status
 from casework.workflows import InvalidTransition, MissingData, NotAllowed, apply, available, file_case
 
@@ -106,3 +107,42 @@ def test_every_step_sends_case_changed_for_notifications(session, frozen, exclud
         with pytest.raises(NotAllowed):
             apply(session, case, "admit", people.candidate(session, out))
     assert seen == [(case.reference, "acknowledge", "filed", "acknowledged", True)]   # refused: no signal
+
+
+def test_p3_r1_rerouted_to_the_board_with_a_reason(session, frozen, excluded):
+    notice, _, (application, _) = excluded
+    decision = stages.exclude(session, application, ground="general_eligibility", author="epso", actor="epso",
+                              published_at=frozen.now(), reason="no proof of citizenship")
+    case = file_case(session, people.candidate(session, application), CaseType.REVIEW, application=application,
+                     decision=decision, details={"grounds": "the proof was uploaded"})
+    team = people.team(session, notice)
+    assert case.deciding_body is DecidingBody.EPSO            # R1: from the recorded author (R2)
+    for trigger in ("acknowledge", "admit"):
+        apply(session, case, trigger, team.legal)
+    with pytest.raises(MissingData, match="reason"):
+        apply(session, case, "reroute", team.legal, body="board")
+    apply(session, case, "reroute", team.legal, body="board",
+          reason="the documents were assessed by the board under its delegation")
+    assert (case.state, case.deciding_body) == (CaseState.ANALYSIS, DecidingBody.BOARD)
+    event = session.query(AuditEvent).filter_by(entity="case", entity_id=case.id, action="reroute").one()
+    assert event.changes["deciding_body"] == {"from": "epso", "to": "board"}
+    apply(session, case, "refer", team.legal)
+    with pytest.raises(NotAllowed):
+        apply(session, case, "decide", team.epso, outcome="rejected", reason="x")
+    apply(session, case, "decide", team.board, outcome="rejected", reason="no proof was uploaded in time")
+    assert case.state is CaseState.DECIDED
+
+
+def test_p3_inadmissible_then_reopened_and_withdrawn(session, frozen, excluded):
+    notice, out, _ = excluded
+    case = _file(session, out)
+    team = people.team(session, notice)
+    apply(session, case, "declare_inadmissible", team.legal, ground="value-judgment",
+          reason="the request contests the board's assessment of experience")
+    assert (case.state, case.deadline("acknowledgement").status) == (CaseState.INADMISSIBLE, DeadlineStatus.CANCELLED)
+    apply(session, case, "reopen", team.head, reason="the request also alleges a misread diploma date")
+    assert (case.state, case.outcome, "reopened" in case.flags) == (CaseState.ANALYSIS, None, True)
+    me = people.candidate(session, out)
+    apply(session, case, "withdraw", me, reason="I will apply again next year")
+    assert (case.state, case.outcome) == (CaseState.WITHDRAWN, "withdrawn")
+    assert available(session, case, team.legal) == []
