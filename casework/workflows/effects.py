@@ -70,13 +70,16 @@ def may_confirm(run: Run) -> str | None:
 
 
 def may_extend(run: Run) -> str | None:
-    """D8: the reply period may be extended once."""
+    """D8: the reply period may be extended once, before it runs out (the applicant is told in advance,
+    Reg 1049/2001 Art 7(3), 8(2))."""
     name = "confirmatory-reply" if run.case.state is CaseState.CONFIRMATORY else "reply"
     row = run.case.deadline(name)
     if row is None or row.status is not DeadlineStatus.OPEN:
         return "there is no running reply period"
     if timelimits.decisions_of(row, "extend_to"):
         return "the reply period has already been extended once"
+    if timelimits.is_past(row, run.now):
+        return f"the reply period ended on {row.last_day}: an extension must be decided before it runs out"
     return None
 
 
