@@ -39,6 +39,8 @@ def reply_period_over(run: Run) -> str | None:
     row = run.case.deadline("reply")
     if row is None or row.status is not DeadlineStatus.OPEN:
         return "there is no running reply period"
+    if row.last_day is None:
+        return "the reply period is suspended by a recorded decision (D6)"
     if not timelimits.is_past(row, run.now):
         return f"the reply period runs until {row.last_day} (24:00 Brussels time)"
     return None

@@ -23,6 +23,7 @@ from casework.workflows import (
     MissingData,
     NotAllowed,
     WarningRequired,
+    WorkflowError,
     apply,
     available,
     file_case,
@@ -327,3 +328,66 @@ def test_p4_only_the_candidate_of_the_case_and_the_legal_team_act_on_it(session,
     refused(session, case, NotAllowed, "acknowledge", conflicted)
     refused(session, case, InvalidTransition, "decide", team.director, outcome="upheld", reason="x")   # too early
     assert case.state is CaseState.FILED and [row[0] for row in trail(session, case)] == ["file"]
+
+
+def test_p4_d6_the_reply_period_moves_only_by_a_recorded_decision(session, frozen, epso_exclusion):
+    notice, out = epso_exclusion
+    frozen.set(at(2022, 4, 13, 9))
+    team = people.team(session, notice)
+    case = analysed(session, lodge(session, out), team)
+    frozen.set(at(2022, 6, 1, 9))
+    refused(session, case, MissingData, "decide_clock", team.legal, deadline="reply", kind="suspend",
+            on="2022-06-01")                                                        # no reason, no change
+    refused(session, case, WorkflowError, "decide_clock", team.legal, deadline="filing", kind="extend_to",
+            on="2022-07-01", reason="the filing was made: its limit cannot move any more")
+    refused(session, case, NotAllowed, "decide_clock", team.director, deadline="reply", kind="suspend",
+            on="2022-06-01", reason="x")
+    apply(session, case, "decide_clock", team.legal, deadline="reply", kind="suspend", on="2022-06-01",
+          reason="handling suspended at the complainant's request")
+    assert case.deadline("reply").last_day is None
+    frozen.set(at(2022, 8, 17, 9))                    # the original day has passed, but the clock is stopped
+    why = refused(session, case, InvalidTransition, "implied_rejection", team.system)
+    assert "suspended" in str(why)
+    apply(session, case, "decide_clock", team.legal, deadline="reply", kind="resume", on="2022-06-11",
+          reason="the complainant's document arrived")
+    # 1 June to 16 August is 77 days still to run (30 + 31 + 16); counted again from 11 June: 10 June
+    # + 77 days = Friday 26 August 2022
+    assert case.deadline("reply").last_day == date(2022, 8, 26)
+    refused(session, case, InvalidTransition, "implied_rejection", team.system)
+    frozen.set(at(2022, 8, 26, 22, 0, 1))
+    apply(session, case, "implied_rejection", team.system)
+    assert [row[0] for row in trail(session, case)][-3:] == ["decide_clock", "decide_clock", "implied_rejection"]
+
+
+def test_p4_d7_a_decision_not_notified_within_4_months_is_an_implied_rejection(session, frozen, epso_exclusion):
+    """The Director decided within the 4 months but the reply was not sent: what counts is the
+    notification, so silence is an implied rejection; the reply sent later restarts the court window."""
+    notice, out = epso_exclusion
+    frozen.set(at(2022, 4, 13, 9))
+    team = people.team(session, notice)
+    case = analysed(session, lodge(session, out), team)
+    frozen.set(at(2022, 8, 1, 9))
+    apply(session, case, "decide", team.director, outcome="rejected", reason="the exclusion stands")
+    frozen.set(at(2022, 8, 16, 22, 0, 1))
+    apply(session, case, "implied_rejection", team.system)
+    assert trail(session, case)[-1][:3] == ("implied_rejection", "decided", "implied-rejection")
+    [remedy] = remedies(session, case)
+    assert remedy.deadline("court-action").last_day == date(2022, 11, 28)
+    refused(session, case, InvalidTransition, "reply", team.legal, body="Your complaint is rejected.")
+    refused(session, case, NotAllowed, "decide", team.legal, outcome="rejected", reason="x")
+    apply(session, case, "decide", team.director, outcome="rejected", reason="the exclusion stands")
+    frozen.set(at(2022, 9, 1, 9))
+    apply(session, case, "reply", team.legal, body="Your complaint is rejected.")
+    # 1 September + 3 months = 1 December, + 10 days = Sunday 11 December -> Monday 12 December 2022
+    assert date(2022, 12, 11).weekday() == 6
+    assert [r.deadline("court-action").last_day for r in remedies(session, case)] == [date(2022, 12, 12)]
+
+
+def test_p4_an_implied_rejection_can_be_withdrawn(session, frozen, epso_exclusion):
+    notice, out = epso_exclusion
+    frozen.set(at(2022, 4, 13, 9))
+    case = lodge(session, out)
+    frozen.set(at(2022, 8, 17, 9))
+    apply(session, case, "implied_rejection", people.team(session, notice).legal)     # the legal team may too
+    apply(session, case, "withdraw", people.candidate(session, out), reason="I will go to court")
+    assert (case.state, case.outcome) == (CaseState.WITHDRAWN, "withdrawn")
