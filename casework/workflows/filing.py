@@ -162,7 +162,7 @@ def file_case(session: Session, actor: Actor, case_type: CaseType, *, applicatio
     session.add(case)
     session.flush()
     rule = timelimits.FILING_RULES.get(case_type.value)
-    if rule is not None:
+    if rule is not None and rule in timelimits.rule_set_for(case).rules:     # D9: some rules set no limit
         limit = timelimits.open_deadline(session, case, "filing", rule, event)
         limit.status, limit.met_at = DeadlineStatus.MET, filed_at
         late_by = limit.due_at and (filed_at - limit.due_at)

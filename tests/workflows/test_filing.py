@@ -256,7 +256,7 @@ def test_r2_a_sitting_on_record_beats_the_declared_date_and_a_missing_one_is_fla
     assert cases_of(session, active) == 2
 
 
-def test_a_candidate_cannot_file_on_someone_elses_application(session, frozen, scene):
+def test_r1_a_candidate_files_only_on_their_own_application_the_legal_team_for_them(session, frozen, scene):
     notice, out, active = scene
     frozen.set(at(2022, 3, 25, 9))
     intruder = people.candidate(session, active)
@@ -272,7 +272,7 @@ def test_a_candidate_cannot_file_on_someone_elses_application(session, frozen, s
     assert (case.candidate_id, trail(session, case)[0][3]) == (out.candidate_id, legal.name)
 
 
-def test_what_each_type_needs_is_asked_for_before_anything_is_recorded(session, frozen, scene):
+def test_p1_to_p5_what_each_type_needs_is_asked_for_before_anything_is_recorded(session, frozen, scene):
     _, out, active = scene
     frozen.set(at(2022, 6, 3, 9))
     for case_type, application in ((CaseType.NEUTRALISATION, active), (CaseType.TECHNICAL_ISSUE, active),
@@ -304,3 +304,22 @@ def test_r1_a_board_member_with_a_declared_conflict_may_not_decide(session, froz
     colleague = people.actor(session, Role.BOARD_MEMBER, boards=(notice,))
     apply(session, case, "decide", colleague, outcome="rejected", reason="experience too short")
     assert (case.state, trail(session, case)[-1][3]) == (CaseState.DECIDED, colleague.name)
+
+
+def test_d6_d9_a_notice_whose_rules_set_no_day_count_records_the_filing_without_a_limit(session, frozen):
+    """The 2015 general rules say to report a technical issue "at once" (3.4.1) and give no time limit
+    for information requests: under a notice on those rules such filings are recorded, with no filing
+    limit, never refused; a review keeps its 10 days (3.4.3)."""
+    notice = f.publish(session, only_fields=("1",), rule_set={"base": "2015"})
+    application = f.apply(session, notice)
+    f.after_deadline(frozen, notice)
+    f.close(session, notice, "application", "eligibility")
+    results.record_sitting(session, application, "verbal", date(2022, 6, 2))
+    frozen.set(at(2022, 6, 20, 9))
+    for case_type in (CaseType.TECHNICAL_ISSUE, CaseType.ACCESS_INFO):
+        case = _file(session, case_type, application)
+        assert (case.state, case.late, case.deadline("filing")) == (CaseState.FILED, False, None)
+    review = _file(session, CaseType.REVIEW, application)
+    # admitted on Tuesday 22 March 2022 + 10 calendar days = Friday 1 April
+    assert (review.deadline("filing").last_day, review.late) == (date(2022, 4, 1), True)
+    assert review.deadline("filing").spec["rule"]["source"].startswith("General rules 3.4.3 (2015")
