@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import MachineError
 
@@ -55,10 +56,10 @@ def may_act(actor: Actor, case: Case, who: tuple[str, ...]) -> bool:
 def _refusal(session: Session, case: Case, st: Step | None, trigger: str, actor: Actor) -> str | None:
     if st is None:
         return f"a {case.type.value} case has no step {trigger!r}"
+    if not may_act(actor, case, st.who):        # first: a stranger learns nothing of the case
+        return f"{actor.name} may not {trigger.replace('_', ' ')} case {case.reference}"
     if case.state not in st.sources:
         return f"{trigger} is not possible while the case is {case.state.value}"
-    if not may_act(actor, case, st.who):
-        return f"{actor.name} may not {trigger.replace('_', ' ')} case {case.reference}"
     if st.guard is not None:
         return st.guard(Run(session, case, actor, {}))
     return None
@@ -85,14 +86,12 @@ def apply(session: Session, case: Case, trigger: str, actor: Actor, *, expected_
           **data: Any) -> Case:
     """Take step ``trigger`` on ``case`` as ``actor`` with ``data`` (reason, outcome, body...)."""
     st = step(case.type, trigger)
+    why = _refusal(session, case, st, trigger, actor)
+    if why is not None:
+        raise NotAllowed(why) if st is not None and not may_act(actor, case, st.who) else InvalidTransition(why)
     if expected_version is not None and case.version != expected_version:
         raise ConflictError(f"case {case.reference} was changed by someone else (version {case.version}, "
                             f"you saw {expected_version}): reload it and try again")
-    why = _refusal(session, case, st, trigger, actor)
-    if why is not None:
-        if st is None or case.state not in st.sources:
-            raise InvalidTransition(why)
-        raise NotAllowed(why) if not may_act(actor, case, st.who) else InvalidTransition(why)
     for key in st.requires:
         Run(session, case, actor, data).need(key)
     if st.outcomes and data.get("outcome") not in st.outcomes:
@@ -101,7 +100,8 @@ def apply(session: Session, case: Case, trigger: str, actor: Actor, *, expected_
     run = Run(session, case, actor, data)
     savepoint = session.begin_nested()
     try:
-        case.updated_at = run.now          # always an UPDATE, so the version moves on every step
+        case.updated_at = run.now
+        flag_modified(case, "updated_at")  # always an UPDATE, so the version moves on every step
         machine(case.type).events[trigger].trigger(run)
         session.flush()
         after = _snapshot(case)
@@ -110,6 +110,10 @@ def apply(session: Session, case: Case, trigger: str, actor: Actor, *, expected_
         audit.record(session, actor=actor.name, entity="case", entity_id=case.id, action=trigger,
                      from_state=before["state"], to_state=after["state"], reason=data.get("reason"),
                      changes=changes or None)
+        session.flush()
+        # subscribers write in the same savepoint: if one fails, the step fails with it
+        case_changed.send(case, trigger=trigger, actor=actor, from_state=before["state"],
+                          to_state=after["state"], session=session)
         session.flush()
         savepoint.commit()
     except StaleDataError:
@@ -126,6 +130,4 @@ def apply(session: Session, case: Case, trigger: str, actor: Actor, *, expected_
             savepoint.rollback()
         session.expire(case)
         raise
-    case_changed.send(case, trigger=trigger, actor=actor, from_state=before["state"],
-                      to_state=after["state"], session=session)
     return case

@@ -32,6 +32,7 @@ class Run:
     actor: Actor
     data: dict[str, Any]
     changes: dict[str, Any] = field(default_factory=dict)
+    now: datetime = field(default_factory=clock.now)   # one instant for the whole step
 
     @property
     def state(self) -> CaseState:
@@ -41,9 +42,12 @@ class Run:
     def state(self, value: CaseState) -> None:
         self.case.state = value
 
-    @property
-    def now(self) -> datetime:
-        return clock.now()
+    def listed(self, key: str) -> list[Any]:
+        """A list-valued item of the data; a comma-separated string (a CLI or form field) is split."""
+        value = self.data.get(key) or []
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        return list(value)
 
     def need(self, key: str, what: str | None = None) -> Any:
         value = self.data.get(key)

@@ -146,3 +146,26 @@ def test_p3_inadmissible_then_reopened_and_withdrawn(session, frozen, excluded):
     apply(session, case, "withdraw", me, reason="I will apply again next year")
     assert (case.state, case.outcome) == (CaseState.WITHDRAWN, "withdrawn")
     assert available(session, case, team.legal) == []
+
+
+def test_a_failing_subscriber_fails_the_step_and_leaves_nothing(session, frozen, excluded):
+    from casework.workflows.signals import case_changed
+    notice, out, _ = excluded
+    case = _file(session, out)
+
+    def broken(sender, **kw):
+        raise RuntimeError("outbox unavailable")
+
+    with case_changed.connected_to(broken), pytest.raises(RuntimeError):
+        apply(session, case, "acknowledge", people.team(session, notice).legal)
+    assert (case.state, case.deadline("acknowledgement").status) == (CaseState.FILED, DeadlineStatus.OPEN)
+    assert [e.action for e in session.query(AuditEvent).filter_by(entity="case", entity_id=case.id)] == ["file"]
+
+
+def test_a_stranger_learns_nothing_about_someone_elses_case(session, frozen, excluded):
+    notice, out, (other, _) = excluded
+    case = _file(session, out)
+    apply(session, case, "withdraw", people.candidate(session, out))
+    with pytest.raises(NotAllowed) as refused:
+        apply(session, case, "withdraw", people.candidate(session, other), expected_version=1)
+    assert "withdrawn" not in str(refused.value) and "version" not in str(refused.value)
