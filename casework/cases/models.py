@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import BRUSSELS
 from ..competitions.models import Application, Candidate, Decision, Sitting, _enum
 from ..db import Base, Instant, JSONType
 
@@ -130,7 +131,7 @@ class Case(Base):
     @property
     def reference(self) -> str:
         """E.g. ``REV-2022-000042``: type, year of filing (Brussels), number."""
-        return f"{self.type.code}-{self.filed_at.year}-{self.id:06d}"
+        return f"{self.type.code}-{self.filed_at.astimezone(BRUSSELS).year}-{self.id:06d}"
 
     def deadline(self, name: str) -> CaseDeadline | None:
         """The latest deadline of that name (a re-opened one replaces the earlier)."""

@@ -36,6 +36,12 @@ def definition(version: NoticeVersion) -> NoticeDefinition:
     return parsed
 
 
+def version_on(notice: Notice, day: date) -> NoticeVersion:
+    """The version of ``notice`` in force on ``day`` (C14): the last one published by then."""
+    in_force = [v for v in notice.versions if v.published_on <= day]
+    return in_force[-1] if in_force else notice.versions[0]
+
+
 def time_limits(version: NoticeVersion) -> RuleSet:
     """D9: the time limits of a notice version (its rule set, versioned with the notice, C14)."""
     return RuleSet.from_dict({"name": version.notice.reference, "version": f"version {version.number}",

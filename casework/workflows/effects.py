@@ -9,16 +9,21 @@ from datetime import date
 
 from sqlalchemy import select
 
+from .. import audit
+from ..auth.models import Role
 from ..cases.models import Case, CaseState, CaseType, DeadlineStatus, DecidingBody
 from ..competitions import selection
 from ..competitions.errors import CompetitionError
 from ..competitions.models import Status
 from ..deadlines import Decision as ClockDecision
 from ..deadlines import local_date
-from . import access, filing, timelimits
+from . import access, filing, routing, timelimits
 from .errors import MissingData, WorkflowError
 from .steps import Run
 
+# D6: periods the administration cannot lengthen; only what the law itself provides is recorded
+FIXED_BY_LAW = {"art90-reply": ("suspend", "resume"),     # e.g. at the complainant's documented request
+                "court-action": ("restart",)}             # D7: an express rejection before expiry
 EXCUSES = ("force-majeure", "excusable-error")          # D6: a late filing admitted anyway
 INADMISSIBILITY_GROUNDS = (
     "late",                          # D6, with no excuse
@@ -88,7 +93,7 @@ def may_extend(run: Run) -> str | None:
 # --- effects shared by several machines ----------------------------------------------------
 
 def acknowledge(run: Run) -> None:
-    """P3: acknowledgement of receipt (due within 15 working days)."""
+    """Acknowledgement of receipt (P3: due within 15 working days; P4: no period, sent all the same)."""
     timelimits.close(run.case, "acknowledgement", DeadlineStatus.MET)
     run.send("acknowledgement", run.data.get("body") or
              f"Your request {run.case.reference} of {local_date(run.case.filed_at)} was received "
@@ -142,10 +147,19 @@ def reply(run: Run) -> None:
     for upload in run.data.get("attachments", ()):
         filing.attach(run.session, case, upload, kind="reply", actor=run.actor)
     run.send("reply", body)
+    if case.type is CaseType.COMPLAINT:
+        overdue = case.deadline("reply")
+        if overdue is not None and overdue.status is DeadlineStatus.OPEN and timelimits.is_past(overdue, run.now):
+            # D7: silence came first — implied rejection on the last day, with its court window
+            timelimits.close(case, "reply", DeadlineStatus.EXPIRED)
+            run.changes["implied_rejection"] = overdue.last_day.isoformat()
+            court_window(run, overdue.last_day, tell=False)
     timelimits.close(case, "reply", DeadlineStatus.MET)
     if case.type is CaseType.ACCESS_DOCUMENTS:
         if case.outcome in ("partial", "refused"):
             timelimits.open_deadline(run.session, case, "confirmatory-filing", "access-confirmatory", run.now)
+        else:
+            case.closed_at = run.now
         return
     case.closed_at = run.now
     rejected = case.outcome == "rejected"
@@ -155,6 +169,8 @@ def reply(run: Run) -> None:
 
 
 def withdraw(run: Run) -> None:
+    if run.actor.role is not Role.CANDIDATE:       # recorded for the candidate: say on what basis
+        run.need("reason", "the reason (e.g. the candidate's written withdrawal)")
     run.case.outcome = "withdrawn"
     _close(run)
 
@@ -164,6 +180,11 @@ def reopen(run: Run) -> None:
     run.need("reason")
     run.case.closed_at, run.case.outcome = None, None
     run.case.flags = [*run.case.flags, "reopened"]
+    for name in ("acknowledgement", "reply"):      # the time limits stopped by the closure run again
+        row = run.case.deadline(name)
+        if row is not None and row.status is DeadlineStatus.CANCELLED:
+            row.status, row.met_at = DeadlineStatus.OPEN, None
+            run.changes.setdefault("deadlines_running_again", []).append(name)
 
 
 def reroute(run: Run) -> None:
@@ -173,8 +194,8 @@ def reroute(run: Run) -> None:
         body = DecidingBody(run.need("body", "the new deciding body"))
     except ValueError:
         raise MissingData(f"unknown deciding body {run.data['body']!r}") from None
-    if body in (DecidingBody.GENERAL_COURT, DecidingBody.OMBUDSMAN):
-        raise MissingData("a case can be routed to the board, EPSO or the appointing authority")
+    if body not in (DecidingBody.BOARD, DecidingBody.EPSO):
+        raise MissingData("a review goes to whoever took the contested decision: the board or EPSO (R1)")
     if body is run.case.deciding_body:
         raise WorkflowError(f"the case is already with {body.value}")
     run.changes["rerouted_from"] = run.case.deciding_body.value
@@ -184,7 +205,13 @@ def reroute(run: Run) -> None:
 def clock(run: Run) -> None:
     """D6: a time limit is extended, suspended, resumed or restarted only by a recorded decision."""
     name = run.need("deadline", "the deadline to change")
-    run.changes["clock"] = timelimits.apply_clock_decision(run.case, name, timelimits.clock_decision(run.data))
+    decision = timelimits.clock_decision(run.data)
+    row = run.case.deadline(name)
+    allowed = FIXED_BY_LAW.get(row.rule) if row is not None else None
+    if allowed is not None and decision.kind not in allowed:
+        raise WorkflowError(f"the {name} period ({row.rule}) is set by law: only {' or '.join(allowed)} "
+                            "can be recorded on it")
+    run.changes["clock"] = timelimits.apply_clock_decision(run.case, name, decision)
 
 
 def _close(run: Run) -> None:
@@ -202,6 +229,9 @@ def reinstate(run: Run) -> None:
         run.changes["reinstatement"] = "none: the candidate is not out of the competition"
         return
     contested = case.decision
+    if case.type is CaseType.COMPLAINT and routing.is_board_decision(contested):
+        raise WorkflowError("the appointing authority cannot annul or change a decision of the selection board "
+                            "(P4): reject the complaint or declare it inadmissible")
     latest = selection.last_exclusion(run.session, application)
     if contested is not None and latest is not None and latest.id != contested.id:
         raise WorkflowError(f"the contested decision is not what keeps {application.number} out "
@@ -209,8 +239,11 @@ def reinstate(run: Run) -> None:
                             "remedy by hand")
     author = {DecidingBody.BOARD: "board", DecidingBody.EPSO: "epso"}.get(case.deciding_body,
                                                                          "appointing-authority")
-    decision = selection.reinstate(run.session, application, author=author, actor=run.actor.name,
-                                   published_at=run.now, reason=run.data["reason"], source=case.reference)
+    try:
+        decision = selection.reinstate(run.session, application, author=author, actor=run.actor.name,
+                                       published_at=run.now, reason=run.data["reason"], source=case.reference)
+    except CompetitionError as exc:
+        raise WorkflowError(str(exc)) from None
     run.session.refresh(application)
     run.changes["reinstatement"] = {"decision": decision.id, "stage": decision.phase,
                                     "now_at": application.phase, "status": application.status.value}
@@ -220,8 +253,8 @@ def neutralise(run: Run) -> None:
     """P1: the board annuls the question(s); one auditable competition decision (R3 inside)."""
     from ..competitions import neutralisation
     case = run.case
-    questions = run.need("questions", "the question reference(s) to neutralise")
-    questions = [questions] if isinstance(questions, str) else list(questions)
+    run.need("questions", "the question reference(s) to neutralise")
+    questions = run.listed("questions")
     try:
         report = neutralisation.neutralise(run.session, case.application.notice, case.details["test"],
                                            questions, actor=run.actor.name, published_at=run.now,
@@ -236,7 +269,7 @@ def neutralise(run: Run) -> None:
 
 def access_answer(run: Run) -> str:
     """P5: item by item, excluded categories with the rule that excludes them."""
-    answers = access.answer(list(run.case.details.get("items", [])), set(run.data.get("confirmed", ())))
+    answers = access.answer(list(run.case.details.get("items", [])), set(run.listed("confirmed")))
     run.changes["access"] = [a.__dict__ for a in answers]
     given = [a for a in answers if a.given]
     run.case.outcome = "granted" if len(given) == len(answers) else "partial" if given else "refused"
@@ -320,6 +353,10 @@ def court_window(run: Run, event: date, *, tell: bool = True) -> Case:
     decision = ClockDecision.restart(event, "express rejection notified before the court period expired (D7)",
                                      ref=case.reference)
     moved = timelimits.apply_clock_decision(existing, "court-action", decision)
+    existing.updated_at = run.now                     # the remedy's own version moves, and its trail shows it
+    audit.record(run.session, actor=run.actor.name, entity="case", entity_id=existing.id, action="decide_clock",
+                 from_state=existing.state.value, to_state=existing.state.value, reason=decision.reason,
+                 changes={"clock": moved, "by": case.reference})
     run.changes["court_window"] = {"case": existing.id, "restarted": moved}
     until = moved["after"]["last_day"]
     if tell and until != moved["before"]["last_day"]:

@@ -12,7 +12,7 @@ import hashlib
 import mimetypes
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -21,9 +21,10 @@ from werkzeug.utils import secure_filename
 
 from .. import audit, clock
 from ..auth.actors import Actor
+from ..auth.models import Role
 from ..cases.models import Case, CaseDocument, CaseMessage, CaseState, CaseType, DeadlineStatus
 from ..competitions.models import Application, Decision, Sitting
-from ..competitions.notices import definition
+from ..competitions.notices import definition, version_on
 from . import routing, timelimits
 from .errors import MissingData, NotAllowed, WarningRequired
 
@@ -57,7 +58,7 @@ def warnings_for(case_type: CaseType, decision: Decision | None) -> list[tuple[s
 
 
 def _own_application(actor: Actor, application: Application | None) -> None:
-    if actor.role is not None and actor.role.value == "candidate":
+    if actor.role is Role.CANDIDATE:
         if application is not None and application.candidate_id != actor.candidate_id:
             raise NotAllowed("a candidate can only file about their own applications")
     elif not actor.in_legal_team:
@@ -66,29 +67,41 @@ def _own_application(actor: Actor, application: Application | None) -> None:
 
 
 def _event(session: Session, case_type: CaseType, application: Application | None, decision: Decision | None,
-           test: str | None, sat_on, flags: list[str]) -> tuple[Sitting | None, Any]:
-    """The event the filing time limit runs from: the test sitting (P1, P2) or the decision (R2)."""
+           test: str | None, sat_on, details: dict[str, Any], flags: list[str]) -> tuple[Sitting | None, Any]:
+    """The event the filing time limit runs from: the test sitting (P1, P2), the decision (R2), or
+    for a P4 against a failure to act the date by which a decision should have been taken."""
+    if decision is not None and (application is None or decision.application_id != application.id):
+        raise MissingData("the decision named is not one on this application")
     if case_type in (CaseType.NEUTRALISATION, CaseType.TECHNICAL_ISSUE):
         if application is None or not test:
             raise MissingData("say which application and which test the request is about")
-        try:
-            definition(application.notice.current).test(test)
-        except KeyError:
-            raise MissingData(f"{application.notice.reference} has no test {test!r}") from None
         sitting = session.scalar(select(Sitting).where(Sitting.application_id == application.id,
                                                        Sitting.test == test))
-        if sitting is not None:
-            return sitting, sitting.sat_on
-        if sat_on is None:
+        if sitting is None and sat_on is None:
             raise MissingData(f"no sitting of {test} is on record for {application.number}: "
                               "say on which day you sat the test")
-        flags.append("sitting-not-on-record")      # the legal team checks the declared date
-        return None, sat_on
+        if sitting is None:
+            flags.append("sitting-not-on-record")      # the legal team checks the declared date
+        day = sitting.sat_on if sitting is not None else sat_on
+        try:           # D9, C14: the notice as it stood on the day of the test
+            definition(version_on(application.notice, day)).test(test)
+        except KeyError:
+            flags.append("test-not-in-notice")         # recorded all the same; the legal team checks
+        return sitting, day
+    if case_type is CaseType.COMPLAINT and decision is None:
+        omission = details.get("omission_date")
+        if not omission:
+            raise MissingData("name the contested decision, or the date by which a decision should have "
+                              "been taken (a complaint against a failure to act, P4)")
+        try:
+            day = date.fromisoformat(str(omission))
+        except ValueError:
+            raise MissingData(f"the date {omission!r} is not a date (YYYY-MM-DD)") from None
+        flags.append("failure-to-act")
+        return None, day
     if case_type in (CaseType.REVIEW, CaseType.COMPLAINT, CaseType.ACCESS_INFO):
         if decision is None:
-            raise MissingData("name the contested decision (P3, P4) or the published results (P5)")
-        if application is None or decision.application_id != application.id:
-            raise MissingData("the decision named is not one on this application")
+            raise MissingData("name the contested decision (P3) or the published results (P5)")
         return None, decision.published_at
     return None, None
 
@@ -144,10 +157,16 @@ def file_case(session: Session, actor: Actor, case_type: CaseType, *, applicatio
         if code not in set(confirmed_warnings):
             raise WarningRequired(code, message)
     flags: list[str] = []
-    sitting, event = _event(session, case_type, application, decision, test, sat_on, flags)
+    sitting, event = _event(session, case_type, application, decision, test, sat_on, details, flags)
     _flags(session, case_type, application, decision, details, documents, flags)
     if test:
-        details["test"] = test
+        details["test"], details["sat_on"] = test, event.isoformat()
+    if filed_at is not None:         # received earlier by other means (post, e-mail)
+        if not actor.in_legal_team:
+            raise NotAllowed("only the legal team records when a request sent by other means was received")
+        if filed_at > clock.now():
+            raise MissingData("a request cannot have been received in the future")
+        flags.append("registered-by-legal-team")
     filed_at = filed_at or clock.now()
     candidate = application.candidate if application is not None else None
     if candidate is None:
@@ -155,35 +174,37 @@ def file_case(session: Session, actor: Actor, case_type: CaseType, *, applicatio
             raise MissingData("say which candidate the request comes from")
         from ..competitions.models import Candidate
         candidate = session.get(Candidate, actor.candidate_id)
-    case = Case(type=case_type, state=CaseState.FILED, candidate=candidate, application=application,
-                decision=decision, sitting=sitting, deciding_body=routing.deciding_body(case_type, decision),
-                language=candidate.correspondence_language, filed_at=filed_at, updated_at=filed_at, late=False,
-                flags=flags, details=details)
-    session.add(case)
-    session.flush()
-    rule = timelimits.FILING_RULES.get(case_type.value)
-    if rule is not None and rule in timelimits.rule_set_for(case).rules:     # D9: some rules set no limit
-        limit = timelimits.open_deadline(session, case, "filing", rule, event)
-        limit.status, limit.met_at = DeadlineStatus.MET, filed_at
-        late_by = limit.due_at and (filed_at - limit.due_at)
-        if late_by and late_by.total_seconds() > 0:
-            case.late, case.lateness_seconds = True, int(late_by.total_seconds())
-            case.flags = [*flags, "late"]
-    if case_type is CaseType.REVIEW:
-        timelimits.open_deadline(session, case, "acknowledgement", "review-ack", filed_at)
-    elif case_type is CaseType.COMPLAINT:
-        timelimits.open_deadline(session, case, "reply", "art90-reply", filed_at)
-    elif case_type is CaseType.ACCESS_DOCUMENTS:
-        timelimits.open_deadline(session, case, "reply", "access-initial", filed_at)
-    session.add(CaseMessage(case=case, direction="in", kind="filing", language=case.language,
-                            body=_summary(details), author=actor.name, at=filed_at))
-    for upload in documents:
-        attach(session, case, upload, kind="evidence", actor=actor)
-    audit.record(session, actor=actor.name, entity="case", entity_id=case.id, action="file",
-                 to_state=case.state.value, changes={"type": case_type.value, "flags": case.flags,
-                                                     "deciding_body": case.deciding_body.value,
-                                                     "lateness_seconds": case.lateness_seconds})
-    session.flush()
+    with session.begin_nested():     # a filing that fails half-way leaves nothing
+        case = Case(type=case_type, state=CaseState.FILED, candidate=candidate, application=application,
+                    decision=decision, sitting=sitting, deciding_body=routing.deciding_body(case_type, decision),
+                    language=candidate.correspondence_language, filed_at=filed_at, updated_at=filed_at, late=False,
+                    flags=flags, details=details)
+        session.add(case)
+        session.flush()
+        rule = timelimits.FILING_RULES.get(case_type.value)
+        if rule is not None and rule in timelimits.rule_set_for(case).rules:     # D9: some rules set no limit
+            limit = timelimits.open_deadline(session, case, "filing", rule, event)
+            limit.status, limit.met_at = DeadlineStatus.MET, filed_at
+            late_by = limit.due_at and (filed_at - limit.due_at)
+            if late_by and late_by.total_seconds() > 0:
+                case.late, case.lateness_seconds = True, int(late_by.total_seconds())
+                case.flags = [*flags, "late"]
+        if case_type is CaseType.REVIEW:
+            timelimits.open_deadline(session, case, "acknowledgement", "review-ack", filed_at)
+        elif case_type is CaseType.COMPLAINT:
+            timelimits.open_deadline(session, case, "reply", "art90-reply", filed_at)
+        elif case_type is CaseType.ACCESS_DOCUMENTS:
+            timelimits.open_deadline(session, case, "reply", "access-initial", filed_at)
+        session.add(CaseMessage(case=case, direction="in", kind="filing", language=case.language,
+                                body=_summary(details), author=actor.name, at=filed_at))
+        for upload in documents:
+            attach(session, case, upload, kind="evidence", actor=actor)
+        audit.record(session, actor=actor.name, entity="case", entity_id=case.id, action="file",
+                     to_state=case.state.value, changes={"type": case_type.value, "flags": case.flags,
+                                                         "deciding_body": case.deciding_body.value,
+                                                         "filed_at": case.filed_at.isoformat(),
+                                                         "lateness_seconds": case.lateness_seconds})
+        session.flush()
     return case
 
 

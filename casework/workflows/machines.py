@@ -155,7 +155,7 @@ STEPS: dict[CaseType, tuple[Step, ...]] = {
     ),
 }
 
-# the first state of each machine (a remedy before the Ombudsman starts lodged)
+# the first state of each machine; a remedy before the Ombudsman is opened directly as lodged
 INITIAL = {t: (S.WINDOW_OPEN if t is CaseType.REMEDY else S.FILED) for t in CaseType}
 
 STATE_HELP = {
@@ -168,7 +168,7 @@ STATE_HELP = {
     S.CONFIRMATORY: "a confirmatory application is being handled (Reg 1049/2001, D8)",
     S.IMPLIED_REJECTION: "no reply in time: rejected by silence (D7, D8)",
     S.INADMISSIBLE: "declared inadmissible with a recorded ground and reason",
-    S.WITHDRAWN: "withdrawn by the candidate",
+    S.WITHDRAWN: "withdrawn by the candidate (or recorded for them by the legal team, with a reason)",
     S.WINDOW_OPEN: "the period for an action before the General Court is running (D7)",
     S.LODGED: "an action or an Ombudsman complaint was lodged (tracked, decided outside casework)",
     S.JUDGED: "the court's or the Ombudsman's outcome is recorded",

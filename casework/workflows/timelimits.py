@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..cases.models import Case, CaseDeadline, DeadlineStatus
-from ..competitions.notices import time_limits
+from ..competitions.notices import time_limits, version_on
 from ..deadlines import DeadlineResult, DeadlineSpec, RuleSet, compute, get_rule_set
 from ..deadlines import Decision as ClockDecision
 from ..deadlines.errors import DeadlineError
@@ -33,6 +33,8 @@ def rule_set_for(case: Case) -> RuleSet:
     the notice in force; the statutory rules (D7, D8) are the same in every set."""
     if case.decision is not None:
         return time_limits(case.decision.notice_version)
+    if case.application is not None and case.details.get("sat_on"):        # P1, P2: the day of the test
+        return time_limits(version_on(case.application.notice, date.fromisoformat(case.details["sat_on"])))
     if case.application is not None:
         return time_limits(case.application.notice.current)
     return get_rule_set("2022")

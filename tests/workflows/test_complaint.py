@@ -391,3 +391,64 @@ def test_p4_an_implied_rejection_can_be_withdrawn(session, frozen, epso_exclusio
     apply(session, case, "implied_rejection", people.team(session, notice).legal)     # the legal team may too
     apply(session, case, "withdraw", people.candidate(session, out), reason="I will go to court")
     assert (case.state, case.outcome) == (CaseState.WITHDRAWN, "withdrawn")
+
+
+def test_p4_d7_an_express_rejection_after_unrecorded_silence_counts_the_window_from_the_implied_rejection(
+        session, frozen, epso_exclusion):
+    # the scheduler never recorded the implied rejection of 16 August; the rejection is sent on
+    # 5 December 2022, after the window that silence opened (until 28 November) had expired
+    case, _ = rejected(session, frozen, *epso_exclusion, replied_at=at(2022, 12, 5, 9))
+    [remedy] = remedies(session, case)
+    assert remedy.deadline("court-action").last_day == date(2022, 11, 28)      # not 5 March 2023 + 10 days
+    assert case.deadline("reply").status is DeadlineStatus.EXPIRED
+    assert not any("until" in m for m in told(case))                           # no new period offered
+
+
+def test_p4_r1_the_director_cannot_uphold_against_a_board_decision(session, frozen):
+    notice = f.publish(session, only_fields=("1",), places={"1": 2})
+    out = f.apply(session, notice, profile=f.profile("degree-4y", "2018-06-30", f.job("2010-01-01")))
+    f.after_deadline(frozen, notice)
+    f.close(session, notice, "application", "eligibility")           # the board excludes (C5)
+    session.refresh(out)
+    case = lodge(session, out, confirmed_warnings=["p4-board-decision"])
+    team = people.team(session, notice)
+    analysed(session, case, team)
+    refused(session, case, WorkflowError, "decide", team.director, outcome="upheld", reason="x")
+    session.refresh(out)
+    assert (out.status, case.state) == (Status.EXCLUDED, CaseState.REFERRED)
+
+
+def test_p4_d7_a_reopened_complaint_can_still_be_impliedly_rejected(session, frozen, epso_exclusion):
+    notice, out = epso_exclusion
+    frozen.set(at(2022, 4, 13, 9))
+    team = people.team(session, notice)
+    case = lodge(session, out)
+    apply(session, case, "declare_inadmissible", team.legal, ground="other", reason="no act adversely affecting")
+    frozen.set(at(2022, 5, 2, 9))
+    apply(session, case, "reopen", team.legal, reason="the exclusion is an act adversely affecting the candidate")
+    assert case.deadline("reply").status is DeadlineStatus.OPEN
+    frozen.set(at(2022, 8, 17, 6))                   # after 16 August, the end of the 4 months
+    apply(session, case, "implied_rejection", team.system)
+    assert case.state is CaseState.IMPLIED_REJECTION
+
+
+def test_p4_d7_a_complaint_against_a_failure_to_act_runs_from_the_date_a_decision_was_due(session, frozen,
+                                                                                         epso_exclusion):
+    _notice, out = epso_exclusion
+    frozen.set(at(2022, 5, 10, 9))
+    case = file_case(session, people.candidate(session, out), CaseType.COMPLAINT, application=out,
+                     details={"grounds": "EPSO never decided on my request", "omission_date": "2022-04-30"})
+    # 30 April + 3 months = Sunday 30 July 2022, rolled forward to Monday 1 August (D3, D5)
+    assert date(2022, 7, 30).weekday() == 5
+    assert (case.deadline("filing").last_day, "failure-to-act" in case.flags) == (date(2022, 8, 1), True)
+    assert case.deciding_body is DecidingBody.APPOINTING_AUTHORITY
+
+
+def test_p4_d6_the_four_months_cannot_be_lengthened_by_the_administration(session, frozen, epso_exclusion):
+    notice, out = epso_exclusion
+    frozen.set(at(2022, 4, 13, 9))
+    case = lodge(session, out)
+    team = people.team(session, notice)
+    refused(session, case, WorkflowError, "decide_clock", team.legal, deadline="reply", kind="extend_by",
+            period="6m", reason="workload")
+    assert case.deadline("reply").last_day == date(2022, 8, 16)

@@ -251,9 +251,10 @@ def test_r2_a_sitting_on_record_beats_the_declared_date_and_a_missing_one_is_fla
     assert declared.deadline("filing").last_day == date(2022, 6, 7)
     with pytest.raises(MissingData, match="say on which day"):
         _file(session, CaseType.TECHNICAL_ISSUE, active, test="abstract")
-    with pytest.raises(MissingData, match="has no test"):
-        _file(session, CaseType.TECHNICAL_ISSUE, active, test="field-mcq", sat_on=date(2022, 6, 1))
-    assert cases_of(session, active) == 2
+    # a test the notice did not have on that day: recorded all the same (D6), flagged for the legal team
+    unknown = _file(session, CaseType.TECHNICAL_ISSUE, active, test="field-mcq", sat_on=date(2022, 6, 1))
+    assert "test-not-in-notice" in unknown.flags
+    assert cases_of(session, active) == 3
 
 
 def test_r1_a_candidate_files_only_on_their_own_application_the_legal_team_for_them(session, frozen, scene):
@@ -323,3 +324,23 @@ def test_d6_d9_a_notice_whose_rules_set_no_day_count_records_the_filing_without_
     # admitted on Tuesday 22 March 2022 + 10 calendar days = Friday 1 April
     assert (review.deadline("filing").last_day, review.late) == (date(2022, 4, 1), True)
     assert review.deadline("filing").spec["rule"]["source"].startswith("General rules 3.4.3 (2015")
+
+
+def test_r2_a_decision_of_another_application_is_refused_for_every_type(session, frozen, scene):
+    _notice, out, active = scene
+    foreign = f.last_decision(session, out)
+    frozen.set(at(2022, 6, 3, 9))
+    with pytest.raises(MissingData, match="not one on this application"):
+        _file(session, CaseType.NEUTRALISATION, active, decision=foreign)
+    assert cases_of(session, active) == 0
+
+
+def test_d6_only_the_legal_team_records_an_earlier_receipt_date(session, frozen, scene):
+    notice, out, _ = scene
+    frozen.set(at(2022, 5, 20, 9))                   # 7 weeks after the 1 April limit
+    with pytest.raises(NotAllowed, match="only the legal team"):
+        _file(session, CaseType.REVIEW, out, filed_at=at(2022, 3, 23, 9))
+    legal = people.team(session, notice).legal
+    by_post = _file(session, CaseType.REVIEW, out, actor=legal, filed_at=at(2022, 3, 30, 9))
+    assert (by_post.late, "registered-by-legal-team" in by_post.flags) == (False, True)
+    assert trail(session, by_post)[0][0] == "file"

@@ -121,6 +121,8 @@ def test_p3_r1_rerouted_to_the_board_with_a_reason(session, frozen, excluded):
         apply(session, case, trigger, team.legal)
     with pytest.raises(MissingData, match="reason"):
         apply(session, case, "reroute", team.legal, body="board")
+    with pytest.raises(MissingData, match="board or EPSO"):          # the Director never decides a review
+        apply(session, case, "reroute", team.legal, body="appointing-authority", reason="x")
     apply(session, case, "reroute", team.legal, body="board",
           reason="the documents were assessed by the board under its delegation")
     assert (case.state, case.deciding_body) == (CaseState.ANALYSIS, DecidingBody.BOARD)
@@ -163,7 +165,7 @@ def test_a_failing_subscriber_fails_the_step_and_leaves_nothing(session, frozen,
 
 
 def test_a_stranger_learns_nothing_about_someone_elses_case(session, frozen, excluded):
-    notice, out, (other, _) = excluded
+    _notice, out, (other, _) = excluded
     case = _file(session, out)
     apply(session, case, "withdraw", people.candidate(session, out))
     with pytest.raises(NotAllowed) as refused:
