@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -33,6 +34,7 @@ from .models import (
     Notice,
     NoticeVersion,
     PhaseClosure,
+    Question,
     ReserveList,
     ReserveListEntry,
     Score,
@@ -52,6 +54,7 @@ class Candidate:
     documents_supported: bool | None
     profile: dict[str, Any] | None = None
     marks: dict[str, Decimal] = dc_field(default_factory=dict)
+    before: dict[str, Fraction] = dc_field(default_factory=dict)   # P1: marks before a neutralisation
 
 
 @dataclass
@@ -95,6 +98,21 @@ def _phase_tests(spec: NoticeDefinition, phase: PhaseSpec, nxt: PhaseSpec | None
     return tests
 
 
+# P1: where a neutralisation keeps the exact score before it (see competitions.neutralisation)
+NEUTRALISED_BEFORE = Score.detail[("neutralisation", "before")].as_string()
+
+
+def evaluate_inclusive(marks: dict[str, Any], before: dict[str, Any],
+                       specs: list[rules.PassMark]) -> rules.PassResult:
+    """C8–C10 with P1's inclusive pass marks (002 3.4.2): nobody who passed before a
+    neutralisation fails because of it. A pass mark met with the marks before it (``before``: the
+    neutralised tests' earlier marks) stays met; the others are judged on the current marks."""
+    if before:
+        then = {**marks, **before}
+        specs = [s for s in specs if not rules.evaluate(then, [s]).passed]
+    return rules.evaluate(marks, specs)
+
+
 def _load(session: Session, field: Field, phase: PhaseSpec, tests: set[str],
           only: int | None = None) -> list[Candidate]:
     where = [Application.field_id == field.id, Application.phase == phase.code,
@@ -112,6 +130,16 @@ def _load(session: Session, field: Field, phase: PhaseSpec, tests: set[str],
             .where(*where, Score.test.in_(tests), Score.state == ScoreState.RECORDED))
         for app_id, test, score in rows:
             people[app_id].marks[test] = score
+        neutralised = list(session.scalars(select(Question.test).distinct().where(
+            Question.notice_id == field.notice_id, Question.test.in_(tests), Question.neutralised)))
+        if neutralised:   # P1: the marks before neutralisation, for the inclusive pass marks
+            rows = session.execute(
+                select(Score.application_id, Score.test, NEUTRALISED_BEFORE)
+                .join(Application, Application.id == Score.application_id)
+                .where(*where, Score.test.in_(neutralised), Score.state == ScoreState.RECORDED,
+                       NEUTRALISED_BEFORE.is_not(None)))
+            for app_id, test, before in rows:
+                people[app_id].before[test] = Fraction(before)
     return list(people.values())
 
 
@@ -194,14 +222,15 @@ class _Run:
         return through
 
     def tests(self, people: list[Candidate]) -> list[Candidate]:
-        """C8–C10: eliminatory pass marks first; failing one leaves the other marks unprocessed."""
+        """C8–C10: eliminatory pass marks first; failing one leaves the other marks unprocessed.
+        Pass marks are inclusive after a neutralisation (P1)."""
         specs = self.phase.pass_marks
         elim = [rules.PassMark(s.tests, s.min) for s in specs if s.eliminatory]
         rest = [rules.PassMark(s.tests, s.min) for s in specs if not s.eliminatory]
         phase_tests = [t.code for t in self.phase.tests]
         through = []
         for c in people:
-            first = rules.evaluate(c.marks, elim)
+            first = evaluate_inclusive(c.marks, c.before, elim)
             if not first.passed:
                 failed = [f for f in first.failures if f.achieved is not None]
                 if failed:   # a real failure decides, whatever else is missing (C10 cancels the rest)
@@ -216,7 +245,7 @@ class _Run:
                     self.out(c, Status.EXCLUDED, "excluded", first.failures[0].reason, author="epso",
                              ground=rules.ExclusionGround.NO_BOOKING_OR_ABSENCE.value)
                 continue
-            second = rules.evaluate(c.marks, rest)
+            second = evaluate_inclusive(c.marks, c.before, rest)
             if second.passed:
                 through.append(c)
             elif any(f.achieved is None for f in second.failures) and self.catching_up:
