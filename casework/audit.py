@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import Index, String, Text, insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from . import clock
@@ -27,6 +27,9 @@ class AuditEvent(Base):
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
 
+_INSERT = insert(AuditEvent)     # built once: parameters per call, the compiled statement is cached
+
+
 def record(
     session: Session,
     *,
@@ -38,11 +41,11 @@ def record(
     to_state: str | None = None,
     reason: str | None = None,
     changes: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Add an audit row to the caller's transaction (never commits)."""
-    event = AuditEvent(
-        at=clock.now(), actor=actor, entity=entity, entity_id=entity_id, action=action,
-        from_state=from_state, to_state=to_state, reason=reason, changes=changes,
-    )
-    session.add(event)
-    return event
+) -> None:
+    """Write an audit row in the caller's transaction (never commits).
+
+    A plain INSERT rather than an ORM object: audit rows are only ever read back by queries, and
+    this is on the path of every state change (one round trip, no unit-of-work bookkeeping)."""
+    session.execute(_INSERT, {"at": clock.now(), "actor": actor, "entity": entity, "entity_id": entity_id,
+                              "action": action, "from_state": from_state, "to_state": to_state,
+                              "reason": reason, "changes": changes})
