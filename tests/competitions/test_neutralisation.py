@@ -85,7 +85,7 @@ def test_p1_only_candidates_given_the_question_are_rescored(session, frozen):
     assert [(r.rank_before, r.rank_after) for r in (report.row(given_it.number), report.row(not_given.number))] \
         == [(1, 2), (1, 1)]
     assert report.counts["rank_changed"] == 1
-    # C13: the candidate's answer table marks the question
+    # the key records it: the C13 answer tables show the question as neutralised
     assert session.scalar(select(Question).filter_by(ref="VER-020")).neutralised
 
 
