@@ -1,7 +1,7 @@
 """Benchmark: the workflows' bulk operations on a competition of 50,000 candidates.
 
-Parts (``--part``, default all); each is a function ``bench_<part>(url, candidates, questions)``
-of this module, on a fresh database created and dropped by :func:`fresh_database`:
+Parts (``--part``, default all), each a function ``bench_<part>`` of this module on a fresh
+database created and dropped by :func:`fresh_database`:
 
 - ``neutralisation``: P1. EPSO/AD/398/22 with a verbal MCQ of ``--questions`` questions, taken by
   ``--candidates`` candidates at the assessment phase (every one given every question: all are
@@ -10,9 +10,11 @@ of this module, on a fresh database created and dropped by :func:`fresh_database
   transaction, against a baseline measured in the same run on the same rows: one raw SQL
   ``UPDATE`` of the score and the detail of the sheets that contain the question (rolled back,
   best of 3, run after the timed operations so that its dead rows do not slow them down).
-- ``apply``: see ``bench_apply``.
+- ``apply``: :func:`casework.workflows.apply` for a simple step (P3 ``admit``), one transaction
+  per case with the case loaded first, against raw ``UPDATE …; INSERT audit`` transactions on the
+  same kind of rows, alternating in blocks so that both see the same load (``--cases``).
 
-    python bench/workflows.py --postgres URL [--candidates 50000] [--questions 40] [--part all]
+    python bench/workflows.py --postgres URL [--candidates 50000] [--questions 40] [--cases 5000] [--part all]
 
 The figures that count are PostgreSQL's (``source scripts/_postgres.sh && start_throwaway_postgres``
 starts a throwaway server and exports CASEWORK_TEST_POSTGRES_URL); without --postgres the parts
@@ -34,12 +36,16 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, func, insert, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from casework import clock
+from casework.audit import AuditEvent
+from casework.auth.actors import Actor
+from casework.auth.models import Role
+from casework.cases.models import Case, CaseState, CaseType, DecidingBody
 from casework.competitions.models import (
     Application,
     ApplicationState,
@@ -55,6 +61,7 @@ from casework.competitions.neutralisation import neutralise, simulate
 from casework.competitions.notices import publish_notice
 from casework.db import Database
 from casework.migrate import upgrade
+from casework.workflows import apply
 
 NOTICE = ROOT / "casework" / "demo" / "notices" / "EPSO-AD-398-22.json"
 AT = datetime(2022, 12, 1, tzinfo=UTC)
@@ -208,6 +215,61 @@ def bench_neutralisation(url: str | None, candidates: int, questions: int) -> di
         return {"simulate": t_sim, "neutralise": t_neu, "commit": t_commit, "baseline": base, "total": total}
 
 
+# --- apply() --------------------------------------------------------------------------------
+def _open_reviews(db: Database, n: int, run: str) -> list[int]:
+    """n P3 cases of one candidate, acknowledged, inserted directly (the set-up is not timed)."""
+    with db.session_scope() as s:
+        candidate = Candidate(email=f"bench-{run}@example.eu", identity_key=f"BENCH-{run}", surname="Bench",
+                              given_names="Case", correspondence_language="EN")
+        s.add(candidate)
+        s.flush()
+        rows = [{"type": CaseType.REVIEW, "state": CaseState.ACKNOWLEDGED, "version": 1,
+                 "candidate_id": candidate.id, "deciding_body": DecidingBody.BOARD, "language": "EN",
+                 "filed_at": AT, "updated_at": AT, "late": False, "flags": [], "details": {}}
+                for _ in range(n)]
+        return list(s.scalars(insert(Case).returning(Case.id), rows))
+
+
+_RAW_UPDATE = text("UPDATE cases SET state = 'analysis', version = version + 1, updated_at = :at "
+                   "WHERE id = :id AND state = 'acknowledged'")
+_RAW_AUDIT = text("INSERT INTO audit_events (at, actor, entity, entity_id, action, from_state, to_state) "
+                  "VALUES (:at, :actor, 'case', :id, 'admit', 'acknowledged', 'analysis')")
+
+
+def bench_apply(url: str | None, cases: int, block: int = 250) -> dict[str, float]:
+    """apply() for a simple step — P3 ``admit``: acknowledged → analysis, permission check, machine,
+    version check, audit row — one transaction per case with the case loaded first, against the
+    raw baseline of one ``UPDATE …; INSERT audit`` transaction per case. The two alternate in
+    blocks of ``block`` cases so that both see the same machine load."""
+    officer = Actor(name="legal-officer:bench@epso.eu", role=Role.LEGAL_OFFICER)
+    with fresh_database(url) as db:
+        raw_ids, apply_ids = _open_reviews(db, cases, "raw"), _open_reviews(db, cases, "apply")
+        raw = applied = 0.0
+        with db.engine.connect() as conn, clock.use_clock(clock.FrozenClock(AT)):
+            for start in range(0, cases, block):
+                began = time.perf_counter()
+                for case_id in raw_ids[start:start + block]:
+                    with conn.begin():
+                        conn.execute(_RAW_UPDATE, {"at": AT, "id": case_id})
+                        conn.execute(_RAW_AUDIT, {"at": AT, "actor": officer.name, "id": case_id})
+                raw += time.perf_counter() - began
+                began = time.perf_counter()
+                for case_id in apply_ids[start:start + block]:
+                    with db.session_scope() as s:
+                        apply(s, s.get(Case, case_id), "admit", officer)
+                applied += time.perf_counter() - began
+        with db.session_scope() as s:       # every step really happened, with its audit row
+            done = s.scalar(select(func.count()).select_from(Case).where(Case.state == CaseState.ANALYSIS))
+            audited = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "admit"))
+        assert (done, audited) == (2 * cases, 2 * cases), (done, audited)
+    result = {"cases": cases, "raw_per_s": cases / raw, "apply_per_s": cases / applied,
+              "ratio_of_baseline": raw / applied}
+    print(f"apply(): {cases:,} steps, {result['apply_per_s']:,.0f}/s ({1000 * applied / cases:.2f} ms each) "
+          f"against raw UPDATE + INSERT audit {result['raw_per_s']:,.0f}/s ({1000 * raw / cases:.2f} ms): "
+          f"{100 * result['ratio_of_baseline']:.0f}% of the baseline (target ≥ 30%)")
+    return result
+
+
 # --- the parts -------------------------------------------------------------------------------
 
 PARTS = ("neutralisation", "apply")
@@ -220,17 +282,15 @@ def main() -> None:
                              "default $CASEWORK_TEST_POSTGRES_URL)")
     parser.add_argument("--candidates", type=int, default=50_000)
     parser.add_argument("--questions", type=int, default=40)
+    parser.add_argument("--cases", type=int, default=5_000, help="cases for the apply() part")
     parser.add_argument("--part", choices=(*PARTS, "all"), default="all")
     args = parser.parse_args()
     if not args.postgres:
         print("no --postgres URL: running on SQLite, for a look only (the figures that count are PostgreSQL's)")
-    for part in PARTS if args.part == "all" else (args.part,):
-        bench = globals().get(f"bench_{part}")
-        if bench is None:
-            print(f"{part}(): see bench_{part}")
-            continue
-        bench(args.postgres, args.candidates, args.questions)
-
+    if args.part in ("neutralisation", "all"):
+        bench_neutralisation(args.postgres, args.candidates, args.questions)
+    if args.part in ("apply", "all"):
+        bench_apply(args.postgres, args.cases)
 
 if __name__ == "__main__":
     main()
