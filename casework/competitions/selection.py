@@ -153,13 +153,15 @@ class _Run:
     """One phase for one field: collects outcomes, then writes them in bulk."""
 
     def __init__(self, session: Session, notice: Notice, version: NoticeVersion, field: Field,
-                 phase: PhaseSpec, *, catching_up: bool, passed_stage: bool, published_at: datetime):
+                 phase: PhaseSpec, *, catching_up: bool, passed_stage: bool, published_at: datetime,
+                 waived: frozenset[tuple[str, ...]] = frozenset()):
         self.session, self.notice, self.version, self.field = session, notice, version, field
         self.spec = definition(version)
         self.phase = phase
         index = self.spec.phase_index(phase.code)
         self.next = self.spec.phases[index + 1] if index + 1 < len(self.spec.phases) else None
         self.catching_up, self.passed_stage = catching_up, passed_stage
+        self.waived = waived          # R3: pass marks whose failure the upheld decision annulled
         self.published_at = published_at
         self.places = self.spec.field(field.code).places
         self.report = FieldReport(field.code)
@@ -224,7 +226,7 @@ class _Run:
     def tests(self, people: list[Candidate]) -> list[Candidate]:
         """C8–C10: eliminatory pass marks first; failing one leaves the other marks unprocessed.
         Pass marks are inclusive after a neutralisation (P1)."""
-        specs = self.phase.pass_marks
+        specs = [s for s in self.phase.pass_marks if tuple(s.tests) not in self.waived]
         elim = [rules.PassMark(s.tests, s.min) for s in specs if s.eliminatory]
         rest = [rules.PassMark(s.tests, s.min) for s in specs if not s.eliminatory]
         phase_tests = [t.code for t in self.phase.tests]
@@ -321,9 +323,10 @@ class _Run:
         if kind == "reserve-list":     # R3 too: listed, beyond the places
             self.reserve_list(people)
             through = []
-        elif self.passed_stage and kind != "document-check":
+        elif self.passed_stage and kind != "document-check" and not self.phase.tests:
             through = people            # R3: the contested decision at this stage is annulled
-        # (at the document check a reinstated candidate's documents are still checked, C11)
+        # (at the document check a reinstated candidate's documents are still checked, C11; in a
+        # phase of tests the other pass marks still apply, only the annulled failure is waived)
         else:
             through = people
             if kind == "application":
@@ -418,16 +421,27 @@ def close_phase(session: Session, notice: Notice, phase_code: str, *, actor: str
 
 
 def catch_up(session: Session, application: Application, *, actor: str, published_at: datetime,
-             passed_stage: str | None = None, source: str | None = None) -> None:
-    """R3: run the phases the field has closed for one candidate, until they stop or wait."""
+             source: str | None = None) -> None:
+    """R3: run the phases the field has closed for one candidate, until they stop or wait.
+
+    At the stage of a reinstatement (the candidate's latest decision, also when they waited there
+    for marks) the annulled decision stays annulled: that stage is passed, or in a phase of tests
+    the pass marks it was about are waived."""
     notice, field = application.notice, application.field
+    latest = session.scalar(select(Decision).where(Decision.application_id == application.id)
+                            .order_by(Decision.id.desc()).limit(1))
+    passed_stage, waived = None, frozenset()
+    if latest is not None and latest.kind == "reinstatement" and latest.phase == application.phase:
+        passed_stage = latest.phase
+        waived = _failed_pass_marks(application, last_exclusion(session, application))
     spec = definition(notice.current)
     done = closed_phases(session, field)
     first = True
     while application.status is Status.ACTIVE and application.phase in done:
         phase = spec.phase(application.phase)
-        run = _Run(session, notice, notice.current, field, phase, catching_up=True,
-                   passed_stage=first and phase.code == passed_stage, published_at=published_at)
+        at_stage = first and phase.code == passed_stage
+        run = _Run(session, notice, notice.current, field, phase, catching_up=True, passed_stage=at_stage,
+                   published_at=published_at, waived=waived if at_stage else frozenset())
         people = _load(session, field, phase, _phase_tests(spec, phase, run.next), only=application.id)
         report = run.run(people, actor, source=source)
         session.refresh(application)
@@ -464,9 +478,21 @@ def reinstate(session: Session, application: Application, *, author: str, actor:
                  action="reinstate", from_state=contested.outcome.value, to_state="active",
                  reason=reason, changes={"stage": contested.phase, "source": source,
                                          "annulled_decision": contested.id})
-    catch_up(session, application, actor=actor, published_at=published_at,
-             passed_stage=contested.phase, source=source)
+    catch_up(session, application, actor=actor, published_at=published_at, source=source)
     return decision
+
+
+def _failed_pass_marks(application: Application, contested: Decision | None) -> frozenset[tuple[str, ...]]:
+    """The pass marks a "failed" decision was about (C8–C10), read back from the reasons it gives
+    (``tests.joined = achieved < required``, one per failed pass mark, written by ``_Run.tests``)."""
+    if contested is None or contested.kind != "failed":
+        return frozenset()
+    try:
+        phase = definition(application.notice.current).phase(contested.phase)
+    except KeyError:
+        return frozenset()
+    named = {part.split(" = ", 1)[0].strip() for part in (contested.reason or "").split(";")}
+    return frozenset(tuple(s.tests) for s in phase.pass_marks if " + ".join(s.tests) in named)
 
 
 def extend_reserve_list(session: Session, field: Field, *, until: date, actor: str, reason: str) -> ReserveList:

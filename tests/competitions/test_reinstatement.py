@@ -176,3 +176,23 @@ def test_c12_withdrawn_candidate_leaves_the_published_list(session, frozen):
     assert len(published.names) + published.withheld == 1
     with pytest.raises(CompetitionError, match="only a candidate still in the competition"):
         apps.withdraw(session, listed, actor="candidate")
+
+
+def test_r3_c8_reinstated_after_a_failed_reasoning_test_still_needs_the_other_pass_marks(session, frozen):
+    """The upheld decision annuls the reasoning failure only: the competencies (40) and interview
+    (60) pass marks of the same phase still apply, and without their marks the candidate waits."""
+    notice = f.publish(session, only_fields=("1",), places={"1": 2})
+    ok, failed = f.scored_through_screener(session, notice, frozen, [40, 40])
+    f.assessment(session, ok)
+    f.marks(session, failed, verbal=9, numerical=5, abstract=5)     # 19 < 20: eliminated (C10)
+    f.close(session, notice, "assessment")
+    f.refresh(session, failed)
+    assert (failed.phase, failed.status) == ("assessment", Status.ELIMINATED)
+    _reinstate(session, frozen, failed)          # the review found the verbal marking wrong
+    session.refresh(failed)
+    assert (failed.phase, failed.status) == ("assessment", Status.ACTIVE)     # waits for its tests
+    f.marks(session, failed, competencies=30, interview=70)                   # 30 < 40
+    selection.catch_up(session, failed, actor="board", published_at=frozen.now(), source=CASE)
+    session.refresh(failed)
+    assert (failed.phase, failed.status) == ("assessment", Status.ELIMINATED)
+    assert "competency-1 + " in f.last_decision(session, failed).reason
