@@ -2,8 +2,8 @@
 entry point, :func:`apply`, for every change of a case."""
 from .engine import apply, available, may_act
 from .errors import ConflictError, InvalidTransition, MissingData, NotAllowed, WarningRequired, WorkflowError
-from .filing import Upload, attach, file_case, open_remedy, warnings_for
+from .filing import Upload, file_case, open_remedy, warnings_for
 
 __all__ = ["ConflictError", "InvalidTransition", "MissingData", "NotAllowed", "Upload", "WarningRequired",
-           "WorkflowError", "apply", "attach", "available", "file_case", "may_act", "open_remedy",
+           "WorkflowError", "apply", "available", "file_case", "may_act", "open_remedy",
            "warnings_for"]

@@ -76,6 +76,14 @@ def may_confirm(run: Run) -> str | None:
     return "the institution's reply period has not run out yet"
 
 
+def confirmatory_window_over(run: Run) -> str | None:
+    """D8: a (partly) negative reply with no confirmatory application in time closes the file."""
+    row = run.case.deadline("confirmatory-filing")
+    if row is None or row.status is not DeadlineStatus.OPEN or not timelimits.is_past(row, run.now):
+        return "the period for a confirmatory application has not run out"
+    return None
+
+
 def may_extend(run: Run) -> str | None:
     """D8: the reply period may be extended once, before it runs out (the applicant is told in advance,
     Reg 1049/2001 Art 7(3), 8(2))."""
@@ -303,6 +311,11 @@ def confirm(run: Run) -> None:
     timelimits.open_deadline(run.session, case, "confirmatory-reply", "access-confirmatory-reply", run.now)
 
 
+def close_file(run: Run) -> None:
+    timelimits.close(run.case, "confirmatory-filing", DeadlineStatus.EXPIRED)
+    run.case.closed_at = run.now
+
+
 def confirmatory_reply(run: Run) -> None:
     run.send("reply", run.need("body", "the text of the reply"))
     run.case.outcome = run.data["outcome"]
@@ -335,9 +348,12 @@ def court_window(run: Run, event: date, *, tell: bool = True) -> Case:
     """D7: open the court window from ``event``; a later express rejection restarts a running one but
     never reopens one that has expired. ``tell``: say until when in a message to the candidate."""
     case = run.case
-    existing = run.session.scalar(select(Case).where(Case.parent_id == case.id, Case.type == CaseType.REMEDY,
-                                                     Case.state.in_((CaseState.WINDOW_OPEN, CaseState.LAPSED)))
-                                  .order_by(Case.id.desc()).limit(1))
+    existing = run.session.scalar(select(Case).where(
+        Case.parent_id == case.id, Case.type == CaseType.REMEDY, Case.deciding_body == DecidingBody.GENERAL_COURT)
+        .order_by(Case.id.desc()).limit(1))
+    if existing is not None and existing.state in (CaseState.LODGED, CaseState.JUDGED):
+        run.changes["court_window"] = {"case": existing.id, "not reopened": "an action was already lodged"}
+        return existing
     if existing is None:
         remedy = filing.open_remedy(run.session, case, run.actor, event=event)
         until = remedy.deadline("court-action").last_day.isoformat()

@@ -132,9 +132,10 @@ def _flags(session: Session, case_type: CaseType, application: Application | Non
         if details.get("preparatory_steps_done") is False:
             flags.append("preparatory-steps-skipped")          # P2: rejected unless force majeure
     if case_type in (CaseType.REVIEW, CaseType.COMPLAINT) and details.get("technical_issue"):
-        reported = application is not None and session.scalar(
-            select(Case.id).where(Case.application_id == application.id,
-                                  Case.type == CaseType.TECHNICAL_ISSUE, Case.late.is_(False)).limit(1))
+        reported = application is not None and session.scalar(      # in time, or late but excused
+            select(Case.id).where(Case.application_id == application.id, Case.type == CaseType.TECHNICAL_ISSUE,
+                                  Case.late.is_(False) | Case.excuse.is_not(None),
+                                  Case.state.not_in((CaseState.WITHDRAWN, CaseState.INADMISSIBLE))).limit(1))
         if not reported:
             flags.append("unreported-technical-issue")         # P2: such claims are rejected
 
@@ -250,6 +251,8 @@ def open_remedy(session: Session, parent: Case, actor: Actor, *, forum: str = "c
                 event=None, details: dict[str, Any] | None = None) -> Case:
     """P6: track an onward remedy after ``parent`` — the court window from ``event`` (D7), or an
     Ombudsman complaint (which needs prior approaches and suspends no time limit)."""
+    if not (actor.in_legal_team or actor.is_system):
+        raise NotAllowed("onward remedies are recorded by the legal team")
     if forum not in ("court", "ombudsman"):
         raise MissingData("the forum is the General Court ('court') or the Ombudsman ('ombudsman')")
     case = Case(type=CaseType.REMEDY, candidate=parent.candidate, application=parent.application,

@@ -138,6 +138,9 @@ STEPS: dict[CaseType, tuple[Step, ...]] = {
         Step("implied_refusal", (S.CONFIRMATORY,), S.IMPLIED_REJECTION, (SYSTEM, LEGAL),
              "no reply to the confirmatory application in time: a negative reply (D8)",
              guard=fx.confirmatory_period_over, effect=fx.implied_refusal),
+        Step("close", (S.REPLIED,), None, (SYSTEM, LEGAL),
+             "no confirmatory application within its period: the file is closed (D8)",
+             guard=fx.confirmatory_window_over, effect=fx.close_file),
         withdraw(S.FILED, S.CONFIRMATORY),
     ),
     CaseType.REMEDY: (                                                               # P6

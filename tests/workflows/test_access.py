@@ -296,3 +296,24 @@ def test_d8_withdrawn_by_the_candidate(session, frozen, admitted, when):
     assert all(d.status is not DeadlineStatus.OPEN for d in case.deadlines)
     frozen.set(at(2022, 7, 1, 9))
     refused(session, case, InvalidTransition, "implied_refusal", team.system)
+
+
+def test_d8_no_confirmatory_application_in_time_closes_the_file(session, frozen, admitted):
+    _, application, team = admitted
+    case = request_documents(session, frozen, application)
+    frozen.set(at(2022, 4, 20, 9))
+    apply(session, case, "reply", team.legal, body="Refused.", outcome="refused")
+    # the confirmatory window ends on Thursday 12 May 2022 (worked out above) at 24:00 Brussels time
+    frozen.set(at(2022, 5, 12, 21, 59))
+    refused(session, case, InvalidTransition, "close", team.system)
+    frozen.set(at(2022, 5, 12, 22, 1))
+    apply(session, case, "close", team.system)
+    assert (case.state, case.closed_at, case.deadline("confirmatory-filing").status) == (
+        CaseState.REPLIED, frozen.now(), DeadlineStatus.EXPIRED)
+
+
+def test_d8_a_reply_granting_everything_closes_the_file(session, frozen, admitted):
+    _, application, team = admitted
+    case = request_documents(session, frozen, application)
+    apply(session, case, "reply", team.legal, body="Granted.", outcome="granted")
+    assert (case.closed_at, case.deadline("confirmatory-filing")) == (frozen.now(), None)

@@ -344,3 +344,21 @@ def test_d6_only_the_legal_team_records_an_earlier_receipt_date(session, frozen,
     by_post = _file(session, CaseType.REVIEW, out, actor=legal, filed_at=at(2022, 3, 30, 9))
     assert (by_post.late, "registered-by-legal-team" in by_post.flags) == (False, True)
     assert trail(session, by_post)[0][0] == "file"
+
+
+def test_p2_a_withdrawn_report_does_not_count_and_a_late_one_admitted_with_an_excuse_does(session, frozen, scene):
+    notice, _, active = scene
+    team = people.team(session, notice)
+    frozen.set(at(2022, 6, 3, 9))
+    withdrawn = _file(session, CaseType.TECHNICAL_ISSUE, active, documents=[PDF])
+    apply(session, withdrawn, "withdraw", people.candidate(session, active))
+    decision = stages.exclude(session, active, ground="no_booking_or_absence", author="epso", actor="epso",
+                              published_at=frozen.now(), reason="absent from the verbal test")
+    claim = {"grounds": "the test platform crashed", "technical_issue": True}
+    assert "unreported-technical-issue" in _file(session, CaseType.REVIEW, active, decision=decision,
+                                                 details=claim).flags
+    frozen.set(at(2022, 6, 10, 9))                                  # late, then excused (D6)
+    late = _file(session, CaseType.TECHNICAL_ISSUE, active, documents=[PDF])
+    apply(session, late, "admit", team.legal, excuse="force-majeure", reason="hospitalised on 3-9 June")
+    assert "unreported-technical-issue" not in _file(session, CaseType.REVIEW, active, decision=decision,
+                                                     details=claim).flags

@@ -147,3 +147,22 @@ def test_p6_an_ombudsman_complaint_is_tracked_and_suspends_no_time_limit(session
     assert court.deadline("court-action").last_day == COURT_LAST_DAY     # the court window runs on
     apply(session, ombudsman, "judge", team.legal, outcome="maladministration")
     assert (ombudsman.state, ombudsman.outcome) == (CaseState.JUDGED, "maladministration")
+
+
+def test_p6_d7_no_second_court_window_once_an_action_is_lodged(session, frozen):
+    review, _, team = reviewed(session, frozen, "board")
+    [remedy] = remedies(session, review)
+    apply(session, remedy, "lodge", team.legal, reference="T-456/22", lodged_on=date(2022, 7, 15))
+    apply(session, review, "reopen", team.legal, reason="new evidence of a marking error")
+    for trigger in ("refer",):
+        apply(session, review, trigger, team.legal)
+    apply(session, review, "decide", team.board, outcome="rejected", reason="no error found")
+    apply(session, review, "reply", team.legal, body="Rejected again.")
+    assert [r.id for r in remedies(session, review)] == [remedy.id]      # the action already lodged
+
+
+def test_p6_only_the_legal_team_opens_a_remedy(session, frozen):
+    from casework.workflows import open_remedy
+    review, out, team = reviewed(session, frozen, "board")
+    with pytest.raises(NotAllowed):
+        open_remedy(session, review, people.candidate(session, out), forum="ombudsman")
