@@ -163,6 +163,6 @@ def test_p6_d7_no_second_court_window_once_an_action_is_lodged(session, frozen):
 
 def test_p6_only_the_legal_team_opens_a_remedy(session, frozen):
     from casework.workflows import open_remedy
-    review, out, team = reviewed(session, frozen, "board")
+    review, out, _team = reviewed(session, frozen, "board")
     with pytest.raises(NotAllowed):
         open_remedy(session, review, people.candidate(session, out), forum="ombudsman")
