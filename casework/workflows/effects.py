@@ -210,6 +210,21 @@ def reroute(run: Run) -> None:
     run.case.deciding_body = body
 
 
+def assign(run: Run) -> None:
+    """The officer responsible: a member of the legal team, never one in conflict with the candidate."""
+    from ..auth.models import ConflictOfInterest, User
+    wanted = str(run.need("officer", "the legal officer (e-mail or user id)"))
+    officer = run.session.scalar(select(User).where(User.email == wanted) if "@" in wanted
+                                 else select(User).where(User.id == int(wanted)) if wanted.isdigit()
+                                 else select(User).where(User.id.is_(None)))
+    if officer is None or not officer.active or officer.role not in (Role.LEGAL_OFFICER, Role.HEAD_OF_UNIT):
+        raise MissingData(f"{wanted} is not an active member of the legal team")
+    if run.session.scalar(select(ConflictOfInterest.id).where(ConflictOfInterest.user_id == officer.id,
+                                                              ConflictOfInterest.candidate_id == run.case.candidate_id)):
+        raise WorkflowError(f"{officer.email} declared a conflict of interest with this candidate")
+    run.case.assigned_officer_id = officer.id
+
+
 def clock(run: Run) -> None:
     """D6: a time limit is extended, suspended, resumed or restarted only by a recorded decision."""
     name = run.need("deadline", "the deadline to change")

@@ -179,6 +179,17 @@ STATE_HELP = {
 }
 
 
+def _with_assignment(steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """A case can be given to (or taken by) a legal officer in any state it can still leave."""
+    open_states = {s for st in steps for s in st.sources}
+    return (*steps, Step("assign", tuple(s for s in CaseState if s in open_states), None, (LEGAL,),
+                         "the case is given to a legal officer (who gets its reminders)",
+                         requires=("officer",), effect=fx.assign))
+
+
+STEPS = {t: _with_assignment(steps) for t, steps in STEPS.items()}
+
+
 def states_of(case_type: CaseType) -> list[CaseState]:
     used = {s for step in STEPS[case_type] for s in step.sources}
     used |= {step.dest for step in STEPS[case_type] if step.dest is not None}

@@ -10,7 +10,7 @@ from casework.audit import AuditEvent
 from casework.cases.models import CaseState, CaseType, DeadlineStatus, DecidingBody
 from casework.competitions import stages
 from casework.competitions.models import Status
-from casework.workflows import InvalidTransition, MissingData, NotAllowed, apply, available, file_case
+from casework.workflows import InvalidTransition, MissingData, NotAllowed, WorkflowError, apply, available, file_case
 
 from ..competitions import factories as f
 from . import people
@@ -171,3 +171,20 @@ def test_a_stranger_learns_nothing_about_someone_elses_case(session, frozen, exc
     with pytest.raises(NotAllowed) as refused:
         apply(session, case, "withdraw", people.candidate(session, other), expected_version=1)
     assert "withdrawn" not in str(refused.value) and "version" not in str(refused.value)
+
+
+def test_a_case_is_assigned_to_a_legal_officer_never_one_in_conflict(session, frozen, excluded):
+    notice, out, _ = excluded
+    case = _file(session, out)
+    team = people.team(session, notice)
+    officer = people.user(session, people.Role.LEGAL_OFFICER)
+    apply(session, case, "assign", team.head, officer=officer.email)
+    assert case.assigned_officer_id == officer.id
+    event = session.query(AuditEvent).filter_by(entity="case", entity_id=case.id, action="assign").one()
+    assert event.changes["assigned_officer_id"] == {"from": None, "to": officer.id}
+    with pytest.raises(MissingData, match="not an active member of the legal team"):
+        apply(session, case, "assign", team.head, officer=people.user(session, people.Role.BOARD_MEMBER).email)
+    conflicted = people.declare_conflict(session, people.actor_for(session, officer), out)
+    with pytest.raises(WorkflowError, match="conflict of interest"):
+        apply(session, case, "assign", team.head, officer=str(conflicted.user_id))
+    assert case.assigned_officer_id == officer.id
