@@ -61,10 +61,9 @@ def test_a_form_showing_an_old_version_is_refused(scratch_database):
         apply(s, s.get(Case, case_id), "reply", first, expected_version=seen, outcome="granted", body="x")
 
 
+@pytest.mark.parametrize("scratch_database", ["postgresql"], indirect=True)   # row locks that make a writer wait
 def test_postgresql_two_officers_at_the_same_instant_one_blocks_then_conflicts(scratch_database):
     db = scratch_database
-    if db.dialect != "postgresql":
-        pytest.skip("row locks that make the second writer wait exist only on PostgreSQL")
     case_id, first, second = _case_and_officers(db)
     a, b = db.Session(), db.Session()
     case_a, case_b = a.get(Case, case_id), b.get(Case, case_id)     # both read version 1
