@@ -5,6 +5,7 @@ Guards return why a step cannot be taken now (or None); effects raise a
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import select
@@ -51,19 +52,23 @@ def reply_period_over(run: Run) -> str | None:
     return None
 
 
-def confirmatory_period_over(run: Run) -> str | None:
-    """D8: no reply to a confirmatory application by the end of its period is a negative reply."""
-    row = run.case.deadline("confirmatory-reply")
-    if row is None or row.status is not DeadlineStatus.OPEN or not timelimits.is_past(row, run.now):
-        return "the confirmatory reply period has not run out"
-    return None
+def period_over(name: str, not_yet: str) -> Callable[[Run], str | None]:
+    """A guard: the step waits until the running deadline ``name`` has ended (24:00 Brussels, D4)."""
+    def guard(run: Run) -> str | None:
+        row = run.case.deadline(name)
+        if row is None or row.status is not DeadlineStatus.OPEN or not timelimits.is_past(row, run.now):
+            return not_yet
+        return None
+    return guard
 
 
-def court_window_over(run: Run) -> str | None:
-    row = run.case.deadline("court-action")
-    if row is None or not timelimits.is_past(row, run.now):
-        return "the period for bringing an action has not run out"
-    return None
+# D8: no reply to a confirmatory application by the end of its period is a negative reply
+confirmatory_period_over = period_over("confirmatory-reply", "the confirmatory reply period has not run out")
+# D8: a (partly) negative reply with no confirmatory application in time closes the file
+confirmatory_window_over = period_over("confirmatory-filing",
+                                       "the period for a confirmatory application has not run out")
+# P6, D7: a court window lapses only once it has ended
+court_window_over = period_over("court-action", "the period for bringing an action has not run out")
 
 
 def may_confirm(run: Run) -> str | None:
@@ -74,14 +79,6 @@ def may_confirm(run: Run) -> str | None:
     if row is not None and timelimits.is_past(row, run.now):
         return None
     return "the institution's reply period has not run out yet"
-
-
-def confirmatory_window_over(run: Run) -> str | None:
-    """D8: a (partly) negative reply with no confirmatory application in time closes the file."""
-    row = run.case.deadline("confirmatory-filing")
-    if row is None or row.status is not DeadlineStatus.OPEN or not timelimits.is_past(row, run.now):
-        return "the period for a confirmatory application has not run out"
-    return None
 
 
 def may_extend(run: Run) -> str | None:
