@@ -4,3 +4,4 @@ from .auth.models import *
 from .cases.models import *
 from .competitions.models import *
 from .db import Base  # noqa: F401
+from .notifications.models import OutboxMessage  # noqa: F401

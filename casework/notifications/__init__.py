@@ -1,0 +1,15 @@
+"""Notifications: an outbox written in the caller's transaction, delivered by SMTP (issue 5).
+
+- :func:`enqueue` renders a mail template in the recipient's language (EN fallback) and adds an
+  ``outbox`` row in the caller's transaction, idempotent on its key;
+- :func:`deliver` sends due messages by SMTP with retries and backoff (at least once, with the key
+  as Message-ID so that a receiver can drop a duplicate);
+- :func:`backlog` and :func:`retry_failed` are what administrators see and do.
+"""
+from .models import OutboxMessage, OutboxStatus
+from .outbox import backlog, enqueue, message_id, retry_failed
+from .sender import DeliveryReport, backoff, deliver
+from .templates import TemplateError, render
+
+__all__ = ["DeliveryReport", "OutboxMessage", "OutboxStatus", "TemplateError", "backlog", "backoff", "deliver",
+           "enqueue", "message_id", "render", "retry_failed"]
