@@ -8,7 +8,6 @@ a later one, or a concurrent one in another process) adds nothing and returns No
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from typing import Any
@@ -83,16 +82,7 @@ def backlog(session: Session) -> dict[str, Any]:
         select(func.count(), func.count().filter(OutboxMessage.next_attempt_at <= now),
                func.min(OutboxMessage.created_at)).where(pending)).one()
     failed = session.scalar(select(func.count()).where(OutboxMessage.status == OutboxStatus.FAILED))
-    return {"pending": count, "due": due, "oldest_pending": _aware(oldest), "failed": failed}
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """An aggregate bypasses the column type (SQLite hands back naive text-parsed values)."""
-    if value is None or isinstance(value, datetime) and value.tzinfo is not None:
-        return value
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=clock.now().tzinfo)
+    return {"pending": count, "due": due, "oldest_pending": oldest, "failed": failed}
 
 
 def retry_failed(session: Session, ids: list[int] | None = None) -> int:

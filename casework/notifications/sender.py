@@ -2,12 +2,13 @@
 
 How one :func:`deliver` call works:
 
-1. **Claim** a batch of due pending messages in one short transaction: a single
-   ``UPDATE … WHERE id IN (SELECT … ORDER BY next_attempt_at LIMIT n FOR UPDATE SKIP LOCKED)``
-   that writes this call's claim token into ``claimed_by`` and moves ``next_attempt_at`` to the
-   end of a lease. On PostgreSQL, SKIP LOCKED lets any number of senders run side by side: each
-   row goes to one of them. On SQLite the clause is left out; the statement still runs under the
-   database's single write lock, but SQLite deployments run one sender.
+1. **Claim** a batch of due pending messages in one short transaction:
+   ``SELECT id … ORDER BY next_attempt_at LIMIT n FOR UPDATE SKIP LOCKED``, then an ``UPDATE`` of
+   those rows that writes this call's claim token into ``claimed_by`` and moves
+   ``next_attempt_at`` to the end of a lease. On PostgreSQL, SKIP LOCKED lets any number of senders
+   run side by side: each row goes to one of them. SQLite has no row locks and the clause is left
+   out: a SQLite deployment runs one sender (a second one would at worst fail with "database is
+   locked", never claim a row twice, since the UPDATE repeats the due conditions).
 2. **Send** the batch over one SMTP connection, each message with ``Message-ID: <key@casework>``.
 3. **Mark** each message in its own short transaction as soon as the server has answered: ``sent``
    (with ``sent_at``), or, on a temporary error (connection refused or lost, 4xx), ``attempts + 1``
@@ -96,66 +97,77 @@ def deliver(db: Database, *, host: str, port: int, sender: str, batch: int = 100
         claimed = _claim(db, token, batch, lease)
         if not claimed:
             return report
-        reachable = _send_batch(db, claimed, token, report, host=host, port=port, sender=sender,
-                                timeout=timeout, max_attempts=max_attempts, lease=lease)
-        if not reachable or len(claimed) < batch:
+        outcome = _send_batch(db, claimed, token, report, host=host, port=port, sender=sender,
+                              timeout=timeout, max_attempts=max_attempts, lease=lease)
+        if outcome == "unreachable" or (outcome == "done" and len(claimed) < batch):
             return report
 
 
 def _claim(db: Database, token: str, batch: int, lease: timedelta) -> list[_Claimed]:
     now = clock.now()
     due = (OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
-    ids = (select(OutboxMessage.id).where(*due)
-           .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(batch)
-           .with_for_update(skip_locked=True))
-    statement = (update(OutboxMessage).where(OutboxMessage.id.in_(ids.scalar_subquery()), *due)
-                 .values(claimed_by=token, next_attempt_at=now + lease)
-                 .returning(OutboxMessage.id, OutboxMessage.key, OutboxMessage.recipient,
-                            OutboxMessage.subject, OutboxMessage.body, OutboxMessage.attempts)
-                 .execution_options(synchronize_session=False))
+    # Two statements, not UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED): PostgreSQL
+    # may rescan such a subquery for every row, and each rescan skips the rows the UPDATE has just
+    # changed and locks the next n — the whole table ends up claimed by one sender.
+    pick = (select(OutboxMessage.id).where(*due).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(batch).with_for_update(skip_locked=True))
     with db.session_scope() as session:
-        rows = session.execute(statement).all()
+        ids = session.scalars(pick).all()
+        if not ids:
+            return []
+        rows = session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids), *due)
+            .values(claimed_by=token, next_attempt_at=now + lease)
+            .returning(OutboxMessage.id, OutboxMessage.key, OutboxMessage.recipient, OutboxMessage.subject,
+                       OutboxMessage.body, OutboxMessage.attempts)
+            .execution_options(synchronize_session=False)).all()
     return sorted((_Claimed(*row) for row in rows), key=lambda m: m.id)
 
 
 def _send_batch(db: Database, claimed: list[_Claimed], token: str, report: DeliveryReport, *, host: str,
-                port: int, sender: str, timeout: float, max_attempts: int, lease: timedelta) -> bool:
-    """Send ``claimed`` over one connection (reopened if the server drops it); False when the
-    server could not be reached at all (the unsent rest then counts as one failed attempt each)."""
+                port: int, sender: str, timeout: float, max_attempts: int, lease: timedelta) -> str:
+    """Send ``claimed`` over one connection (reopened if the server drops it). Returns "done";
+    "unreachable" when the server could not be reached (the unsent rest then counts as one failed
+    attempt each); "released" when half the lease has gone by (the unsent rest is handed back)."""
     started = time.monotonic()
     smtp: smtplib.SMTP | None = None
     try:
         for index, message in enumerate(claimed):
             if time.monotonic() - started > lease.total_seconds() / 2:
                 _release(db, token, [m.id for m in claimed[index:]])
-                return True
+                return "released"
             try:
                 if smtp is None:
                     smtp = _connect(host, port, timeout)
             except (OSError, smtplib.SMTPException) as exc:
                 for rest in claimed[index:]:
                     _failed_attempt(db, rest, token, _describe(exc), report, max_attempts, permanent=False)
-                return False
+                return "unreachable"
             try:
                 _send(smtp, message, sender)
             except _Permanent as exc:
                 _failed_attempt(db, message, token, str(exc), report, max_attempts, permanent=True)
                 continue
-            except (OSError, smtplib.SMTPException) as exc:
+            except Exception as exc:     # noqa: BLE001 — SMTP or not, an attempt that failed: never a
+                # message that blocks the others; it ends ``failed`` after max_attempts with its error
                 _failed_attempt(db, message, token, _describe(exc), report, max_attempts, permanent=False)
                 _close(smtp)             # the connection may be unusable: the next message reconnects
                 smtp = None
                 continue
             _sent(db, message, token)
             report.sent += 1
-        return True
+        return "done"
     finally:
         _close(smtp)
 
 
 def _connect(host: str, port: int, timeout: float) -> smtplib.SMTP:
     smtp = smtplib.SMTP(host, port, timeout=timeout)
-    smtp.ehlo_or_helo_if_needed()
+    try:
+        smtp.ehlo_or_helo_if_needed()
+    except BaseException:
+        smtp.close()
+        raise
     return smtp
 
 

@@ -38,9 +38,9 @@ def official_language(code: str | None) -> str | None:
     return code if code in LANGUAGES else None
 
 
-def _day(value: str, language: str) -> str:
+def _day(value: str | date, language: str) -> str:
     """An ISO date as people of ``language`` write it (``2022-03-01`` → "1er mars 2022")."""
-    day = date.fromisoformat(value)
+    day = value if isinstance(value, date) else date.fromisoformat(str(value))   # str(): undefined raises
     months = MONTHS.get(language)
     if months is None:
         return day.isoformat()
