@@ -49,3 +49,11 @@ def record(
     session.execute(_INSERT, {"at": clock.now(), "actor": actor, "entity": entity, "entity_id": entity_id,
                               "action": action, "from_state": from_state, "to_state": to_state,
                               "reason": reason, "changes": changes})
+
+
+def record_all(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Many audit rows at once (``record``'s keywords, one dict per row), stamped now."""
+    if rows:
+        now = clock.now()
+        session.execute(_INSERT, [{"from_state": None, "to_state": None, "reason": None, "changes": None,
+                                   **row, "at": now} for row in rows])

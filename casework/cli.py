@@ -17,6 +17,8 @@ from .cases_cli import case_group, user_group
 from .cli_support import transaction
 from .competitions.errors import CompetitionError
 from .deadlines_cli import calendar_group, deadline_group
+from .notifications_cli import outbox_group
+from .scheduler_cli import scheduler_group
 from .workflows_cli import workflows_group
 
 ACTOR = "cli"
@@ -62,6 +64,8 @@ main.add_command(calendar_group)
 main.add_command(workflows_group)
 main.add_command(case_group)
 main.add_command(user_group)
+main.add_command(scheduler_group)
+main.add_command(outbox_group)
 
 
 # --- database ------------------------------------------------------------------------------

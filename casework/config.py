@@ -21,6 +21,11 @@ def from_environment() -> dict:
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-change-me"),
         "DATABASE_URL": os.environ.get("DATABASE_URL"),  # None: SQLite file in the instance folder
+        # the scheduler's mail: no SMTP_HOST, no sending (messages wait in the outbox)
+        "SMTP_HOST": os.environ.get("SMTP_HOST"),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "casework@localhost"),
+        "SCHEDULER_INTERVAL": float(os.environ.get("SCHEDULER_INTERVAL", "5")),
     }
 
 

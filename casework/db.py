@@ -59,16 +59,31 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str, **kw) -> Engine:
+def make_engine(url: str, *, sqlite_begin: str | None = None, **kw) -> Engine:
+    """``sqlite_begin="IMMEDIATE"``: SQLite transactions take the write lock when they begin, so a
+    second process waits rather than reading rows the first is about to change (the scheduler)."""
     url = normalise_database_url(url)
     engine = create_engine(url, **kw)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        if sqlite_begin:
+            _explicit_sqlite_transactions(engine, f"BEGIN {sqlite_begin}")
     if engine.dialect.name == "postgresql":
         # Batch bulk INSERTs into multi-row statements even without RETURNING (psycopg 3 would
         # otherwise send one statement per row): phase closures insert tens of thousands of rows.
         engine.dialect.use_insertmanyvalues_wo_returning = True
     return engine
+
+
+def _explicit_sqlite_transactions(engine: Engine, begin: str) -> None:
+    """SQLAlchemy's recipe: the driver stops managing transactions and we emit our own BEGIN."""
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        connection.exec_driver_sql(begin)
 
 
 class Database:

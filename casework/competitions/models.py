@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -118,6 +119,8 @@ class Candidate(Base):
     surname: Mapped[str] = mapped_column(String(200))
     given_names: Mapped[str] = mapped_column(String(200))
     correspondence_language: Mapped[str] = mapped_column(String(2))
+    # opted in: remind me when the time to contest a decision is about to run out (issue 5)
+    filing_reminders: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     applications: Mapped[list[Application]] = relationship(back_populates="candidate")
 

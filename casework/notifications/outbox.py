@@ -50,6 +50,12 @@ def check_address(to: str) -> str:
     return address.addr_spec
 
 
+# built once per dialect (values are parameters): enqueue is on the path of every due row
+_INSERT = {postgres: (postgresql if postgres else sqlite).insert(OutboxMessage)
+           .on_conflict_do_nothing(index_elements=[OutboxMessage.key]).returning(OutboxMessage)
+           for postgres in (True, False)}
+
+
 def enqueue(session: Session, *, key: str, to: str, language: str | None, template: str,
             context: dict[str, Any], case_id: int | None = None) -> OutboxMessage | None:
     """Render ``template`` for ``to`` in ``language`` and add it to the outbox (not committed).
@@ -66,11 +72,7 @@ def enqueue(session: Session, *, key: str, to: str, language: str | None, templa
               "text_language": text.language, "template": template, "subject": text.subject,
               "body": text.body, "case_id": case_id, "status": OutboxStatus.PENDING, "attempts": 0,
               "next_attempt_at": now, "created_at": now}
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (dialect.insert(OutboxMessage).values(values)
-                 .on_conflict_do_nothing(index_elements=[OutboxMessage.key])
-                 .returning(OutboxMessage))
-    return session.scalars(statement).one_or_none()
+    return session.scalars(_INSERT[session.get_bind().dialect.name == "postgresql"], values).one_or_none()
 
 
 def backlog(session: Session) -> dict[str, Any]:

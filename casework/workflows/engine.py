@@ -28,6 +28,7 @@ from .signals import case_changed
 from .steps import CANDIDATE, DECIDING_BODY, LEGAL, SYSTEM, Run, Step
 
 _WROTE = "casework.wrote"
+KEEP_TRANSACTION = "casework.keep_transaction"   # set by a caller whose transaction must never be rolled back
 
 
 @event.listens_for(Session, "after_flush")
@@ -39,6 +40,7 @@ def _remember_writes(session: Session, _context) -> None:
 def _forget_writes(session: Session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_WROTE, None)
+        session.info.pop(KEEP_TRANSACTION, None)
 
 
 _AUDITED = ("state", "deciding_body", "assigned_officer_id", "excuse", "flags", "outcome", "closed_at", "details")
@@ -115,8 +117,9 @@ def apply(session: Session, case: Case, trigger: str, actor: Actor, *, expected_
     run = Run(session, case, actor, data)
     # A savepoint keeps earlier writes of the caller's transaction when the step fails; with none
     # yet, rolling the transaction back is the same and saves two round trips per step.
-    savepoint = session.begin_nested() if session.info.get(_WROTE) or session.new or session.dirty \
-        or session.deleted else session.get_transaction() or session.begin()
+    own_transaction = not (session.in_nested_transaction() or session.info.get(_WROTE)
+                           or session.info.get(KEEP_TRANSACTION) or session.new or session.dirty or session.deleted)
+    savepoint = (session.get_transaction() or session.begin()) if own_transaction else session.begin_nested()
     try:
         case.updated_at = run.now
         flag_modified(case, "updated_at")  # always an UPDATE, so the version moves on every step

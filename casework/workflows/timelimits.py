@@ -9,14 +9,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from .. import clock
+from ..calendars import stored_calendars
 from ..cases.models import Case, CaseDeadline, DeadlineStatus
 from ..competitions.notices import time_limits, version_on
-from ..deadlines import DeadlineResult, DeadlineSpec, RuleSet, compute, get_rule_set
+from ..deadlines import CalendarSet, DeadlineResult, DeadlineSpec, RuleSet, compute, get_rule_set
 from ..deadlines import Decision as ClockDecision
 from ..deadlines.errors import DeadlineError
+from ..scheduler import planning
 from .errors import MissingData, WorkflowError
 
 FILING_RULES = {              # D9: the rule that limits the filing itself, per case type
@@ -40,20 +42,38 @@ def rule_set_for(case: Case) -> RuleSet:
     return get_rule_set("2022")
 
 
+def calendars_of(case: Case) -> CalendarSet:
+    """The calendars in force: the shipped ones with the years administrators recorded (D2)."""
+    return stored_calendars(object_session(case))
+
+
+def recompute(row: CaseDeadline) -> dict[str, Any] | None:
+    """D2: the deadline again under the calendars in force; what moved, or None if nothing did."""
+    result = compute(DeadlineSpec.from_dict(row.spec), calendars_of(row.case))
+    if (result.last_day, result.deadline) == (row.last_day, row.due_at):
+        return None
+    moved = {"deadline": row.name, "before": {"last_day": row.last_day and row.last_day.isoformat()},
+             "after": {"last_day": result.last_day and result.last_day.isoformat()}}
+    _store(row, result)
+    return moved
+
+
 def _store(row: CaseDeadline, result: DeadlineResult) -> None:
     row.spec = result.spec.to_dict()
     row.computation = result.to_dict()
     row.last_day = result.last_day
     row.due_at = result.deadline
+    planning.plan(row)         # what the scheduler must do, and when, for this end of the period
 
 
 def open_deadline(session: Session, case: Case, name: str, rule: str, event: date | datetime,
                   rule_set: RuleSet | None = None) -> CaseDeadline:
     """Start the named time limit of ``case`` from ``event`` under the case's rule set."""
     spec = DeadlineSpec.for_rule(rule, event, rule_set or rule_set_for(case))
+    calendars = stored_calendars(session)
     row = CaseDeadline(case=case, name=name, rule=rule, status=DeadlineStatus.OPEN, created_at=clock.now())
-    _store(row, compute(spec))
     session.add(row)
+    _store(row, compute(spec, calendars))
     return row
 
 
@@ -98,12 +118,12 @@ def apply_clock_decision(case: Case, name: str, decision: ClockDecision) -> dict
     before = {"last_day": row.last_day and row.last_day.isoformat(),
               "due_at": row.due_at and row.due_at.isoformat()}
     try:
-        result = compute(DeadlineSpec.from_dict(row.spec).with_decision(decision))
+        result = compute(DeadlineSpec.from_dict(row.spec).with_decision(decision), calendars_of(case))
     except DeadlineError as exc:
         raise WorkflowError(str(exc)) from None
-    _store(row, result)
-    if row.status is DeadlineStatus.EXPIRED and (row.due_at is None or row.due_at > clock.now()):
+    if row.status is DeadlineStatus.EXPIRED and (result.deadline is None or result.deadline > clock.now()):
         row.status, row.met_at = DeadlineStatus.OPEN, None
+    _store(row, result)
     return {"deadline": name, "decision": decision.to_dict(), "before": before,
             "after": {"last_day": row.last_day and row.last_day.isoformat(),
                       "due_at": row.due_at and row.due_at.isoformat()}}
@@ -112,7 +132,7 @@ def apply_clock_decision(case: Case, name: str, decision: ClockDecision) -> dict
 def last_day_under(case: Case, rule: str, row: CaseDeadline) -> date:
     """The last day ``rule`` gives from the same event as ``row`` (D8: the extended period)."""
     event = DeadlineSpec.from_dict(row.spec).event
-    return compute(DeadlineSpec.for_rule(rule, event, rule_set_for(case))).last_day
+    return compute(DeadlineSpec.for_rule(rule, event, rule_set_for(case)), calendars_of(case)).last_day
 
 
 def decisions_of(row: CaseDeadline, kind: str) -> list[dict[str, Any]]:

@@ -1,0 +1,55 @@
+"""Scans: due work that no deadline row carries, found by looking.
+
+A candidate who opted in is told when the time to contest an adverse decision is about to run out
+and they have filed nothing about it. The time limit is the one of the notice version the decision
+was taken under (D9, the ``review`` rule); the message's idempotency key makes a second scan, or a
+second scheduler process, add nothing.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from .. import clock
+from ..cases.models import Case
+from ..competitions.models import Application, Candidate, Decision, Status
+from ..competitions.notices import time_limits
+from ..db import Database
+from ..deadlines import DeadlineSpec, compute
+from ..notifications import enqueue
+
+FILING_WINDOW_WARNING = timedelta(days=3)     # a setting of the portal, not a legal time limit
+LOOK_BACK = timedelta(days=60)                # decisions older than this have no window left to warn of
+
+def scan_filing_windows(db: Database) -> int:
+    """Queue a reminder for every window closing within FILING_WINDOW_WARNING; returns how many."""
+    now = clock.now()
+    queued = 0
+    with db.session_scope() as session:
+        for decision in _adverse_unanswered(session, now):
+            result = compute(DeadlineSpec.for_rule("review", decision.published_at,
+                                                   time_limits(decision.notice_version)))
+            if result.deadline is None or not now < result.deadline <= now + FILING_WINDOW_WARNING:
+                continue
+            candidate = decision.application.candidate
+            if enqueue(session, key=f"filing-window/decision-{decision.id}", to=candidate.email,
+                       language=candidate.correspondence_language, template="filing-window-closing",
+                       context={"notice": decision.application.notice.reference,
+                                "decision": f"{decision.kind} ({decision.phase})", "kind": "review",
+                                "last_day": result.last_day.isoformat()}) is not None:
+                queued += 1
+    return queued
+
+
+def _adverse_unanswered(session: Session, now) -> list[Decision]:
+    """Recent decisions that put an opted-in candidate out, about which nothing was filed."""
+    filed = select(Case.decision_id).where(Case.decision_id.is_not(None))
+    return list(session.scalars(
+        select(Decision).join(Application).join(Candidate)
+        .where(Candidate.filing_reminders, Decision.outcome.in_((Status.ELIMINATED, Status.EXCLUDED)),
+               Decision.published_at > now - LOOK_BACK, Decision.published_at <= now,
+               Decision.id.not_in(filed))
+        .options(joinedload(Decision.application).joinedload(Application.candidate),
+                 joinedload(Decision.notice_version))))

@@ -1,0 +1,101 @@
+"""`casework scheduler` (the process) and `casework scheduler status`."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from . import clock, database_url
+from .cli_support import transaction
+from .db import Database
+from .scheduler.models import DueEvent, EventStatus, SchedulerWorker
+
+
+def scheduler_database() -> Database:
+    """The scheduler's own engine: on SQLite its transactions take the write lock at BEGIN."""
+    url = database_url(current_app)
+    if url.startswith("sqlite"):   # a second process waits for the lock (one batch at a time) instead of failing
+        return Database(url, sqlite_begin="IMMEDIATE", connect_args={"timeout": 120})
+    return Database(url)
+
+
+def smtp_settings() -> dict | None:
+    cfg = current_app.config
+    if not cfg.get("SMTP_HOST"):
+        return None
+    return {"host": cfg["SMTP_HOST"], "port": cfg["SMTP_PORT"], "sender": cfg["MAIL_FROM"]}
+
+
+@click.group("scheduler", invoke_without_command=True)
+@click.option("--worker", default=lambda: f"{socket.gethostname()}-{os.getpid()}", show_default="host-pid",
+              help="This process's name in the due rows and in `status`.")
+@click.option("--interval", type=float, default=None, help="Seconds between sweeps (default SCHEDULER_INTERVAL, 5).")
+@click.option("--once", is_flag=True, help="Sweep and send what is due now, then exit (cron, tests).")
+@click.pass_context
+@with_appcontext
+def scheduler_group(ctx: click.Context, worker: str, interval: float | None, once: bool) -> None:
+    """Run the scheduler process: act on due deadlines and send the outbox (SMTP_HOST)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .notifications import deliver
+    from .scheduler import process
+    from .scheduler.scans import scan_filing_windows
+    from .scheduler.sweeps import sweep
+    process.configure_logging()
+    db, smtp = scheduler_database(), smtp_settings()
+    if smtp is None:
+        click.echo("SMTP_HOST is not set: messages wait in the outbox", err=True)
+    if once:
+        report = sweep(db, worker=worker)
+        reminders = scan_filing_windows(db)
+        sent = deliver(db, worker=worker, **smtp) if smtp else None
+        click.echo(json.dumps({"worker": worker, "events": dict(report.counts), "filing_reminders": reminders,
+                               "mail": None if sent is None else vars(sent)}, default=str))
+        return
+    process.run(db, worker=worker, interval=interval or current_app.config["SCHEDULER_INTERVAL"], smtp=smtp)
+
+
+@scheduler_group.command("status")
+@click.option("--json", "as_json", is_flag=True)
+def status(as_json: bool) -> None:
+    """Scheduler processes and their next runs, the oldest undone due row (lag), the outbox backlog."""
+    from .notifications import backlog
+    now = clock.now()
+    with transaction() as session:
+        pending = select(DueEvent).where(DueEvent.status == EventStatus.PENDING)
+        overdue = session.scalar(select(func.count()).select_from(
+            pending.where(DueEvent.due_at < now).subquery()))
+        oldest = session.scalar(select(func.min(DueEvent.due_at)).where(DueEvent.status == EventStatus.PENDING,
+                                                                        DueEvent.due_at < now))
+        upcoming = session.execute(select(DueEvent.kind, func.min(DueEvent.due_at), func.count())
+                                   .where(DueEvent.status == EventStatus.PENDING, DueEvent.due_at >= now)
+                                   .group_by(DueEvent.kind).order_by(func.min(DueEvent.due_at))).all()
+        failed = session.scalar(select(func.count()).select_from(DueEvent)
+                                .where(DueEvent.status == EventStatus.FAILED))
+        workers = [{"name": w.name, "host": w.host, "pid": w.pid, "last_seen": w.last_seen.isoformat(),
+                    "seconds_since": round((now - w.last_seen).total_seconds()), "next_runs": w.jobs}
+                   for w in session.scalars(select(SchedulerWorker).order_by(SchedulerWorker.name))]
+        mail = backlog(session)
+    data = {"now": now.isoformat(), "workers": workers,
+            "due": {"overdue": overdue, "lag_seconds": round((now - oldest).total_seconds()) if oldest else 0,
+                    "oldest_overdue": oldest.isoformat() if oldest else None, "failed": failed,
+                    "next": [{"kind": k, "at": at.isoformat(), "count": n} for k, at, n in upcoming]},
+            "outbox": mail}
+    if as_json:
+        click.echo(json.dumps(data, indent=2, default=str))
+        return
+    click.echo(f"now {data['now']}")
+    for w in workers or [{"name": "(no scheduler process has reported)"}]:
+        runs = ", ".join(f"{job} at {at}" for job, at in (w.get("next_runs") or {}).items())
+        seen = f" — last seen {w['seconds_since']} s ago; next: {runs}" if "host" in w else ""
+        click.echo(f"process {w['name']}{seen}")
+    due = data["due"]
+    click.echo(f"due rows: {due['overdue']} waiting (lag {due['lag_seconds']} s), {due['failed']} failed")
+    for row in due["next"][:10]:
+        click.echo(f"  next {row['kind']}: {row['at']} ({row['count']} pending)")
+    click.echo("outbox: " + ", ".join(f"{k} {v}" for k, v in mail.items()))
