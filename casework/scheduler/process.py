@@ -13,6 +13,7 @@ import socket
 from collections.abc import Callable
 from datetime import UTC
 
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -49,7 +50,7 @@ def configure_logging(level: str = "INFO") -> None:
     root.setLevel(level)
 
 
-def heartbeat(db: Database, worker: str, scheduler: BlockingScheduler, started_at) -> None:
+def heartbeat(db: Database, worker: str, scheduler: BaseScheduler, started_at) -> None:
     """Tell ``casework scheduler status`` this process is alive and when its jobs run next."""
     jobs = {job.id: job.next_run_time.isoformat() if job.next_run_time else None
             for job in scheduler.get_jobs()}
@@ -71,8 +72,10 @@ def _job(name: str, fn: Callable[[], object]) -> Callable[[], None]:
     return run
 
 
-def build(db: Database, *, worker: str, interval: float, smtp: dict | None) -> BlockingScheduler:
-    scheduler = BlockingScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
+def build(db: Database, *, worker: str, interval: float, smtp: dict | None,
+          kind: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
+    """The jobs, with fixed ids (``replace_existing``): the scheduler's own store holds no truth."""
+    scheduler = kind(timezone=UTC, job_defaults=JOB_DEFAULTS)
     started_at = clock.now()
     scheduler.add_job(_job("sweep-due-events", lambda: sweep(db, worker=worker)), "interval", seconds=interval,
                       id="sweep-due-events", replace_existing=True)

@@ -1,0 +1,52 @@
+"""`casework scheduler --once` and `casework scheduler status` on a database of their own."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+from click.testing import CliRunner
+
+from casework import clock
+from casework.cli import main
+from casework.scheduler import process
+
+from . import scenes
+
+
+@pytest.fixture
+def cli(scratch_database, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", scratch_database.url)
+    monkeypatch.delenv("SMTP_HOST", raising=False)
+    runner = CliRunner()
+
+    def run(*args):
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+    return run
+
+
+def test_status_shows_the_lag_then_once_drains_it_and_the_process_reports_its_next_runs(cli, scratch_database):
+    db = scratch_database
+    _, deadline_id = scenes.documents_request(db, clock.now())
+    scenes.bulk_reminders(db, deadline_id, 40, clock.now() - timedelta(minutes=10))
+    before = json.loads(cli("scheduler", "status", "--json"))
+    assert before["due"]["overdue"] == 40 and before["due"]["lag_seconds"] >= 600
+    assert before["workers"] == [] and {row["kind"] for row in before["due"]["next"]} == {"due-soon", "overdue"}
+
+    ran = json.loads(cli("scheduler", "--once", "--worker", "cron").strip().splitlines()[-1])
+    assert ran["events"] == {"done": 40} and ran["mail"] is None        # no SMTP_HOST: mail waits
+
+    scheduler = process.build(db, worker="box-1", interval=5, smtp=None, kind=BackgroundScheduler)
+    scheduler.start(paused=True)                      # the jobs get their next run times, none runs
+    process.heartbeat(db, "box-1", scheduler, clock.now())
+    scheduler.shutdown(wait=False)
+    after = json.loads(cli("scheduler", "status", "--json"))
+    assert after["due"]["overdue"] == 0 and after["due"]["lag_seconds"] == 0
+    assert after["outbox"]["pending"] == 40
+    [worker] = after["workers"]
+    assert worker["name"] == "box-1" and set(worker["next_runs"]) == {"sweep-due-events", "scan-filing-windows",
+                                                                     "heartbeat"}
+    assert "process box-1" in cli("scheduler", "status")
