@@ -12,7 +12,11 @@ import click
 from flask.cli import FlaskGroup, ScriptInfo
 from sqlalchemy.orm import Session
 
-from . import create_app, get_db
+from . import (
+    calendars_cli,  # noqa: F401  (adds `calendar record`)
+    create_app,
+    get_db,
+)
 from .cases_cli import case_group, user_group
 from .cli_support import transaction
 from .competitions.errors import CompetitionError

@@ -50,3 +50,17 @@ def test_status_shows_the_lag_then_once_drains_it_and_the_process_reports_its_ne
     assert worker["name"] == "box-1" and set(worker["next_runs"]) == {"sweep-due-events", "scan-filing-windows",
                                                                      "heartbeat"}
     assert "process box-1" in cli("scheduler", "status")
+
+
+def test_calendar_record_stores_the_year_and_plans_the_recomputation(cli, scratch_database, tmp_path):
+    year = {"place": "brussels", "year": 2027, "source": "Commission decision (fictitious test data)",
+            "holidays": [{"date": "2027-01-01", "name": "New Year"}, {"date": "2027-05-10", "name": "extra day"}]}
+    (tmp_path / "2027.json").write_text(json.dumps(year), encoding="utf-8")
+    out = cli("calendar", "record", str(tmp_path / "2027.json"), "--reason", "official list for 2027")
+    assert "brussels 2027: 2 holidays, confirmed, version 1" in out
+    status = json.loads(cli("scheduler", "status", "--json"))
+    assert status["due"]["overdue"] == 1                  # the recomputation, due at once
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**year, "holidays": [{"date": "2026-12-31", "name": "wrong year"}]}), encoding="utf-8")
+    result = CliRunner().invoke(main, ["calendar", "record", str(bad), "--reason", "x"])
+    assert result.exit_code != 0 and "not in year 2027" in result.output
