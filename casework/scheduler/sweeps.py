@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from .. import audit, clock
 from ..auth.actors import Actor
@@ -86,7 +86,10 @@ def claim(session: Session, batch: int, now: datetime | None = None) -> list[Due
     another process are skipped, not waited for."""
     return list(session.scalars(
         select(DueEvent).where(DueEvent.status == EventStatus.PENDING, DueEvent.due_at < (now or clock.now()))
-        .order_by(DueEvent.due_at, DueEvent.id).limit(batch).with_for_update(skip_locked=True)))
+        .order_by(DueEvent.due_at, DueEvent.id).limit(batch).with_for_update(skip_locked=True)
+        # what the handlers read, loaded for the whole batch (not locked: only the due rows are)
+        .options(selectinload(DueEvent.deadline),
+                 selectinload(DueEvent.case).options(selectinload(Case.deadlines), selectinload(Case.candidate)))))
 
 
 def act(session: Session, event: DueEvent, worker: str, *, isolated: bool) -> tuple[str, str]:
