@@ -27,6 +27,7 @@ class AuditEvent(Base):
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
 
+BUFFER = "casework.audit.buffer"     # session.info key: rows kept for record_all by a batch
 _INSERT = insert(AuditEvent)     # built once: parameters per call, the compiled statement is cached
 
 
@@ -46,9 +47,13 @@ def record(
 
     A plain INSERT rather than an ORM object: audit rows are only ever read back by queries, and
     this is on the path of every state change (one round trip, no unit-of-work bookkeeping)."""
-    session.execute(_INSERT, {"at": clock.now(), "actor": actor, "entity": entity, "entity_id": entity_id,
-                              "action": action, "from_state": from_state, "to_state": to_state,
-                              "reason": reason, "changes": changes})
+    row = {"at": clock.now(), "actor": actor, "entity": entity, "entity_id": entity_id, "action": action,
+           "from_state": from_state, "to_state": to_state, "reason": reason, "changes": changes}
+    buffer = session.info.get(BUFFER)
+    if buffer is not None:       # a batch writes its audit rows together, in the same transaction
+        buffer.append(row)
+    else:
+        session.execute(_INSERT, row)
 
 
 def record_all(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -56,4 +61,4 @@ def record_all(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
         now = clock.now()
         session.execute(_INSERT, [{"from_state": None, "to_state": None, "reason": None, "changes": None,
-                                   **row, "at": now} for row in rows])
+                                   "at": now, **row} for row in rows])

@@ -28,7 +28,7 @@ from ..db import Database
 from ..deadlines import depends_on
 from ..notifications import enqueue
 from ..workflows import WorkflowError, apply, timelimits
-from ..workflows.engine import KEEP_TRANSACTION
+from ..workflows.engine import BATCH, KEEP_TRANSACTION
 from .models import DueEvent, EventStatus
 
 log = logging.getLogger("casework.scheduler")
@@ -64,7 +64,10 @@ def sweep(db: Database, *, worker: str, batch: int = 200, max_batches: int | Non
             with db.session_scope() as session:
                 session.info[KEEP_TRANSACTION] = True      # the claimed rows stay locked whatever happens
                 events = claim(session, batch)
-                results = [act(session, event, worker, isolated=careful) for event in events]
+                if not careful:         # straight through: one flush and one audit insert for the batch
+                    session.info[BATCH], session.info[audit.BUFFER] = True, []
+                with session.no_autoflush:
+                    results = [act(session, event, worker, isolated=careful) for event in events]
                 _record(session, events, results, worker)
         except Exception:
             if careful:
@@ -131,9 +134,10 @@ def _record(session: Session, events: list[DueEvent], results: list[tuple[str, s
     session.flush()
     session.connection().execute(_MARK, [{"row_id": e.id, "new_status": status, "new_outcome": outcome,
                                           "by": worker, "at": now} for e, status, outcome in closed])
-    audit.record_all(session, [{"actor": actor, "entity": "due_event", "entity_id": e.id, "action": e.kind,
-                                "from_state": EventStatus.PENDING.value, "to_state": status, "reason": outcome}
-                               for e, status, outcome in closed])
+    steps = session.info.pop(audit.BUFFER, None) or []          # the audit rows of the batch's steps
+    audit.record_all(session, steps + [{"actor": actor, "entity": "due_event", "entity_id": e.id,
+                                        "action": e.kind, "from_state": EventStatus.PENDING.value,
+                                        "to_state": status, "reason": outcome} for e, status, outcome in closed])
 
 
 def _check_current(event: DueEvent) -> None:
@@ -195,6 +199,8 @@ def step(trigger: str) -> Callable[[Session, DueEvent], str]:
         try:
             apply(session, case, trigger, SCHEDULER)
         except WorkflowError as exc:       # e.g. replied meanwhile: the period no longer runs
+            if session.info.get(BATCH):    # nothing undone it half did: the batch goes again row by row
+                raise
             raise Stale(str(exc)) from None
         if trigger == "implied_rejection":       # the candidate is told the court window and its end
             remedy = session.scalar(select(Case).where(Case.parent_id == case.id, Case.type == CaseType.REMEDY)

@@ -29,6 +29,9 @@ from .steps import CANDIDATE, DECIDING_BODY, LEGAL, SYSTEM, Run, Step
 
 _WROTE = "casework.wrote"
 KEEP_TRANSACTION = "casework.keep_transaction"   # set by a caller whose transaction must never be rolled back
+# Batch mode (the scheduler): the caller's transaction is the unit. apply() neither opens a savepoint
+# nor flushes; the caller flushes once for many steps and rolls everything back on any error.
+BATCH = "casework.batch"
 
 
 @event.listens_for(Session, "after_flush")
@@ -41,6 +44,7 @@ def _forget_writes(session: Session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_WROTE, None)
         session.info.pop(KEEP_TRANSACTION, None)
+        session.info.pop(BATCH, None)
 
 
 _AUDITED = ("state", "deciding_body", "assigned_officer_id", "excuse", "flags", "outcome", "closed_at", "details")
@@ -99,6 +103,26 @@ def _snapshot(case: Case) -> dict[str, Any]:
     return {name: _plain(getattr(case, name)) for name in _AUDITED}
 
 
+def _take(session: Session, case: Case, trigger: str, actor: Actor, run: Run) -> None:
+    """The step itself: the machine and its effects, the audit row, the signal (nothing flushed)."""
+    before = _snapshot(case)
+    case.updated_at = run.now
+    flag_modified(case, "updated_at")      # always an UPDATE, so the version moves on every step
+    try:
+        machine(case.type).events[trigger].trigger(run)
+    except MachineError as exc:
+        raise InvalidTransition(str(exc)) from None
+    after = _snapshot(case)
+    changes = {k: {"from": before[k], "to": after[k]} for k in _AUDITED if before[k] != after[k]}
+    changes.update(run.changes)
+    audit.record(session, actor=actor.name, entity="case", entity_id=case.id, action=trigger,
+                 from_state=before["state"], to_state=after["state"], reason=run.data.get("reason"),
+                 changes=changes or None)
+    # subscribers write in the same transaction: if one fails, the step fails with it
+    case_changed.send(case, trigger=trigger, actor=actor, from_state=before["state"],
+                      to_state=after["state"], session=session)
+
+
 def apply(session: Session, case: Case, trigger: str, actor: Actor, *, expected_version: int | None = None,
           **data: Any) -> Case:
     """Take step ``trigger`` on ``case`` as ``actor`` with ``data`` (reason, outcome, body...)."""
@@ -113,26 +137,17 @@ def apply(session: Session, case: Case, trigger: str, actor: Actor, *, expected_
         Run(session, case, actor, data).need(key)
     if st.outcomes and data.get("outcome") not in st.outcomes:
         raise MissingData(f"the outcome must be one of {', '.join(st.outcomes)}")
-    before = _snapshot(case)
     run = Run(session, case, actor, data)
+    if session.info.get(BATCH):
+        _take(session, case, trigger, actor, run)      # the caller writes and, on any error, rolls back
+        return case
     # A savepoint keeps earlier writes of the caller's transaction when the step fails; with none
     # yet, rolling the transaction back is the same and saves two round trips per step.
     own_transaction = not (session.in_nested_transaction() or session.info.get(_WROTE)
                            or session.info.get(KEEP_TRANSACTION) or session.new or session.dirty or session.deleted)
     savepoint = (session.get_transaction() or session.begin()) if own_transaction else session.begin_nested()
     try:
-        case.updated_at = run.now
-        flag_modified(case, "updated_at")  # always an UPDATE, so the version moves on every step
-        machine(case.type).events[trigger].trigger(run)
-        after = _snapshot(case)
-        changes = {k: {"from": before[k], "to": after[k]} for k in _AUDITED if before[k] != after[k]}
-        changes.update(run.changes)
-        audit.record(session, actor=actor.name, entity="case", entity_id=case.id, action=trigger,
-                     from_state=before["state"], to_state=after["state"], reason=data.get("reason"),
-                     changes=changes or None)
-        # subscribers write in the same savepoint: if one fails, the step fails with it
-        case_changed.send(case, trigger=trigger, actor=actor, from_state=before["state"],
-                          to_state=after["state"], session=session)
+        _take(session, case, trigger, actor, run)
         session.flush()                    # one flush: the version check, the change and its audit row
         if savepoint.nested:
             savepoint.commit()
@@ -141,10 +156,6 @@ def apply(session: Session, case: Case, trigger: str, actor: Actor, *, expected_
         session.expire(case)
         raise ConflictError(f"case {case.reference} was changed by someone else meanwhile: "
                             "reload it and try again") from None
-    except MachineError as exc:
-        savepoint.rollback()
-        session.expire(case)
-        raise InvalidTransition(str(exc)) from None
     except BaseException:
         if savepoint.is_active:
             savepoint.rollback()

@@ -94,3 +94,24 @@ def test_every_row_acted_on_leaves_one_audit_row(scratch_database, frozen):
                             .group_by(AuditEvent.entity_id)).all()
         assert len(per_row) == 1_000 and {n for _, n in per_row} == {1}
         assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 1_000
+
+
+def test_a_failing_row_is_retried_later_and_does_not_hold_up_the_others(scratch_database, frozen):
+    db = scratch_database
+    frozen.set(datetime(2022, 4, 5, 9, tzinfo=UTC))
+    _, deadline_id = scenes.documents_request(db, frozen.now())
+    scenes.bulk_reminders(db, deadline_id, 5, frozen.now() - timedelta(minutes=1))
+    with db.session_scope() as s:
+        s.add(DueEvent(key="broken", kind="no-such-kind", due_at=frozen.now() - timedelta(minutes=1),
+                       status=EventStatus.PENDING, attempts=0, payload={}))
+    assert sweep(db, worker="w").counts == {"done": 5, "retried": 1}
+    with db.session_scope() as s:
+        broken = s.scalar(select(DueEvent).where(DueEvent.key == "broken"))
+        assert (broken.status, broken.attempts) == (EventStatus.PENDING, 1)
+        assert "no handler" in broken.outcome and broken.due_at > frozen.now()
+    for _ in range(4):                                   # five attempts, then visible as failed
+        frozen.set(broken.due_at + timedelta(seconds=1))
+        sweep(db, worker="w")
+        with db.session_scope() as s:
+            broken = s.scalar(select(DueEvent).where(DueEvent.key == "broken"))
+    assert (broken.status, broken.attempts) == (EventStatus.FAILED, 5)
