@@ -64,3 +64,27 @@ def test_calendar_record_stores_the_year_and_plans_the_recomputation(cli, scratc
     bad.write_text(json.dumps({**year, "holidays": [{"date": "2026-12-31", "name": "wrong year"}]}), encoding="utf-8")
     result = CliRunner().invoke(main, ["calendar", "record", str(bad), "--reason", "x"])
     assert result.exit_code != 0 and "not in year 2027" in result.output
+
+
+@pytest.fixture
+def mail_server():
+    from tests.notifications.conftest import SmtpServer
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+def test_once_acts_at_the_end_of_the_period_and_the_candidate_gets_the_mail(cli, scratch_database, frozen,
+                                                                           mail_server, monkeypatch):
+    from datetime import UTC, datetime
+    case_id = scenes.complaint(scratch_database, frozen, datetime(2022, 4, 13, 9, tzinfo=UTC))
+    monkeypatch.setenv("SMTP_HOST", mail_server.host)
+    monkeypatch.setenv("SMTP_PORT", str(mail_server.port))
+    frozen.set(datetime(2022, 8, 16, 22, 0, 1, tzinfo=UTC))      # just after 24:00 Brussels, 16 August
+    ran = json.loads(cli("scheduler", "--once", "--worker", "cron").strip().splitlines()[-1])
+    assert ran["events"]["done"] >= 1 and ran["mail"]["sent"] >= 1
+    [mail] = [r.message for r in mail_server.inbox.received if "implied" in r.message["Subject"].lower()]
+    with scratch_database.session_scope() as s:
+        assert mail["To"] == scenes.case_of(s, case_id).candidate.email
+    assert "28 November 2022" in mail.get_content()
+    assert str(mail["Message-ID"]).strip() == f"<implied-rejection/case-{case_id}/reply/20220816T220000Z/candidate@casework>"
