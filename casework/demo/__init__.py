@@ -211,8 +211,8 @@ def _economists(session: Session, maker: _Maker, scale: int) -> list[str]:
             maker.sit(a, spec, "marking-eligibility", pools, ability[a.id])
     _close(session, notice, "marking-eligibility", "2024-12-10T10:00", ["1", "2"])
     _close(session, notice, "reserve-list", "2025-01-20T10:00", ["1"])
-    return [f"{notice.reference}: amended (version 2); field 1 reserve list published, field 2 at reserve-list "
-            "(not yet published), field 3 at marking-eligibility"]
+    return [(f"{notice.reference}: amended (version 2); field 1 reserve list published, field 2 at reserve-list "
+             "(not yet published), field 3 at marking-eligibility")]
 
 
 ICT_DATES = {"application": "2022-03-23T10:00", "eligibility": "2022-04-20T10:00",

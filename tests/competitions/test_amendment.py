@@ -14,7 +14,7 @@ from casework.competitions.notices import amend_notice, definition
 from . import factories as f
 
 CANCELLED = ("numerical", "verbal", "abstract", "field-mcq")
-PASSING = dict(numerical=8, verbal=12, abstract=7, field_mcq=22)
+PASSING = {"numerical": 8, "verbal": 12, "abstract": 7, "field_mcq": 22}
 
 
 def _apply(session, notice, language_2="FR"):
@@ -61,7 +61,7 @@ def test_c14_amendment_is_a_new_version_and_asks_for_revalidation(session, amend
 
 
 def test_c14_revalidation_with_a_language_only_the_new_version_allows(session, frozen, amended):
-    notice, first, version, renewer, sleeper = amended
+    _notice, first, version, renewer, _sleeper = amended
     assert "language 2 IT is not allowed" in apps.check_languages(
         definition(first), "DE", "IT", f.levels(DE="C2", IT="B2"))[0]
     apps.amend_draft(renewer, language_2="IT", language_levels=f.levels(DE="C2", IT="B2"))

@@ -76,7 +76,7 @@ def test_r3_not_invited_at_screener_cutoff_is_invited_beyond_the_cap(session, fr
 
 
 def test_r3_failed_reasoning_marks_corrected_reaches_the_reserve_list(session, frozen):
-    notice, [a, b, failed] = f.reserve_list_published(session, frozen, [150, 140, 180], failing_reasoning=(2,))
+    _notice, [a, b, failed] = f.reserve_list_published(session, frozen, [150, 140, 180], failing_reasoning=(2,))
     assert (failed.phase, failed.status) == ("assessment", Status.ELIMINATED)
     assert f.score_row(session, failed, "interview").state is ScoreState.UNPROCESSED
     annulled = f.last_decision(session, failed)

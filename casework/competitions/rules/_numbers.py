@@ -11,10 +11,9 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 from numbers import Rational
-from typing import Union
 
-Number = Union[int, Fraction, Decimal, float, str]
-Exact = Union[int, Fraction]
+Number = int | Fraction | Decimal | float | str
+Exact = int | Fraction
 
 
 def exact(value: Number, *, what: str = "value") -> Exact:

@@ -28,6 +28,7 @@ Rules (002 1.3 b, 003 section 3):
 from __future__ import annotations
 
 import calendar
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -206,7 +207,7 @@ def counted_months(
     points = sorted({p[0] for p in periods} | {p[1] + timedelta(days=1) for p in periods})
     total = Fraction(0)
     doc_used = Fraction(0)
-    for seg_start, seg_next in zip(points, points[1:]):
+    for seg_start, seg_next in itertools.pairwise(points):
         seg_end = seg_next - timedelta(days=1)
         active = [p for p in periods if p[0] <= seg_start and seg_end <= p[1]]
         if not active:

@@ -22,12 +22,11 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Union
 
 from ._numbers import Number
 from .ranking import CandidateId, rank_scores
 
-Verdicts = Union[Mapping[CandidateId, bool | None], Callable[[CandidateId], bool | None]]
+Verdicts = Mapping[CandidateId, bool | None] | Callable[[CandidateId], bool | None]
 
 
 @dataclass(frozen=True)
