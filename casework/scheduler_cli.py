@@ -77,6 +77,9 @@ def status(as_json: bool) -> None:
                                    .group_by(DueEvent.kind).order_by(func.min(DueEvent.due_at))).all()
         failed = session.scalar(select(func.count()).select_from(DueEvent)
                                 .where(DueEvent.status == EventStatus.FAILED))
+        retrying = session.execute(select(DueEvent.key, DueEvent.attempts, DueEvent.outcome)
+                                   .where(DueEvent.status == EventStatus.PENDING, DueEvent.attempts > 0)
+                                   .order_by(DueEvent.attempts.desc()).limit(20)).all()
         workers = [{"name": w.name, "host": w.host, "pid": w.pid, "last_seen": w.last_seen.isoformat(),
                     "seconds_since": round((now - w.last_seen).total_seconds()), "next_runs": w.jobs}
                    for w in session.scalars(select(SchedulerWorker).order_by(SchedulerWorker.name))]
@@ -84,6 +87,7 @@ def status(as_json: bool) -> None:
     data = {"now": now.isoformat(), "workers": workers,
             "due": {"overdue": overdue, "lag_seconds": round((now - oldest).total_seconds()) if oldest else 0,
                     "oldest_overdue": oldest.isoformat() if oldest else None, "failed": failed,
+                    "retrying": [{"key": k, "attempts": n, "last_error": e} for k, n, e in retrying],
                     "next": [{"kind": k, "at": at.isoformat(), "count": n} for k, at, n in upcoming]},
             "outbox": mail}
     if as_json:
@@ -95,7 +99,10 @@ def status(as_json: bool) -> None:
         seen = f" — last seen {w['seconds_since']} s ago; next: {runs}" if "host" in w else ""
         click.echo(f"process {w['name']}{seen}")
     due = data["due"]
-    click.echo(f"due rows: {due['overdue']} waiting (lag {due['lag_seconds']} s), {due['failed']} failed")
+    click.echo(f"due rows: {due['overdue']} waiting (lag {due['lag_seconds']} s), {due['failed']} failed, "
+               f"{len(due['retrying'])} being retried")
+    for row in due["retrying"]:
+        click.echo(f"  retrying {row['key']} (attempt {row['attempts']}): {row['last_error']}")
     for row in due["next"][:10]:
         click.echo(f"  next {row['kind']}: {row['at']} ({row['count']} pending)")
     click.echo("outbox: " + ", ".join(f"{k} {v}" for k, v in mail.items()))

@@ -43,11 +43,15 @@ def plan(row: CaseDeadline) -> list[DueEvent]:
     wanted = list(PLANS[row.name])
     if row.name == "reply" and row.case.type is CaseType.COMPLAINT:     # silence is a rejection, not late
         wanted = [(kind, offset) for kind, offset in wanted if kind != "overdue"] + [COMPLAINT_REPLY]
-    planned = {e.key for e in row.due_events}
+    planned = {e.key: e for e in row.due_events}
     added = []
     for kind, offset in wanted:
         key = event_key(kind, row)
         if key in planned:
+            earlier = planned[key]
+            if earlier.status is EventStatus.SKIPPED:   # the end moved away and back: due again
+                earlier.status, earlier.attempts, earlier.outcome = EventStatus.PENDING, 0, None
+                earlier.worker = earlier.done_at = None
             continue
         added.append(DueEvent(key=key, kind=kind, due_at=row.due_at + offset, status=EventStatus.PENDING,
                               case=row.case, deadline=row, attempts=0,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from .. import clock
+from ..calendars import stored_calendars
 from ..cases.models import Case
 from ..competitions.models import Application, Candidate, Decision, Status
 from ..competitions.notices import time_limits
@@ -30,7 +31,7 @@ def scan_filing_windows(db: Database) -> int:
     with db.session_scope() as session:
         for decision in _adverse_unanswered(session, now):
             result = compute(DeadlineSpec.for_rule("review", decision.published_at,
-                                                   time_limits(decision.notice_version)))
+                                                   time_limits(decision.notice_version)), stored_calendars(session))
             if result.deadline is None or not now < result.deadline <= now + FILING_WINDOW_WARNING:
                 continue
             candidate = decision.application.candidate

@@ -18,16 +18,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, selectinload
 
 from .. import audit, clock
 from ..auth.actors import Actor
 from ..auth.models import Role, User
-from ..cases.models import Case, CaseDeadline, CaseType, DeadlineStatus
+from ..cases.models import Case, CaseDeadline, CaseState, CaseType, DeadlineStatus, DecidingBody
 from ..db import Database
 from ..deadlines import depends_on
 from ..notifications import enqueue
-from ..workflows import WorkflowError, apply, timelimits
+from ..workflows import InvalidTransition, NotAllowed, apply, timelimits
 from ..workflows.engine import BATCH, KEEP_TRANSACTION
 from .models import DueEvent, EventStatus
 
@@ -89,7 +90,9 @@ def claim(session: Session, batch: int, now: datetime | None = None) -> list[Due
     another process are skipped, not waited for."""
     return list(session.scalars(
         select(DueEvent).where(DueEvent.status == EventStatus.PENDING, DueEvent.due_at < (now or clock.now()))
-        .order_by(DueEvent.due_at, DueEvent.id).limit(batch).with_for_update(skip_locked=True)
+        # a calendar change first: nothing acts on a deadline under the calendar it replaces (D2)
+        .order_by(sql_case((DueEvent.kind == "recompute", 0), else_=1), DueEvent.due_at, DueEvent.id)
+        .limit(batch).with_for_update(skip_locked=True)
         # what the handlers read, loaded for the whole batch (not locked: only the due rows are)
         .options(selectinload(DueEvent.deadline),
                  selectinload(DueEvent.case).options(selectinload(Case.deadlines), selectinload(Case.candidate)))))
@@ -198,16 +201,20 @@ def step(trigger: str) -> Callable[[Session, DueEvent], str]:
         case = event.case
         try:
             apply(session, case, trigger, SCHEDULER)
-        except WorkflowError as exc:       # e.g. replied meanwhile: the period no longer runs
+        except (InvalidTransition, NotAllowed) as exc:    # e.g. replied meanwhile: the period no longer runs
             if session.info.get(BATCH):    # nothing undone it half did: the batch goes again row by row
                 raise
             raise Stale(str(exc)) from None
+        # any other error (someone changed the case meanwhile: ConflictError) is retried, never skipped
         if trigger == "implied_rejection":       # the candidate is told the court window and its end
-            remedy = session.scalar(select(Case).where(Case.parent_id == case.id, Case.type == CaseType.REMEDY)
-                                    .order_by(Case.id.desc()).limit(1))
-            _tell_candidate(session, event, case, "implied-rejection", {
-                "reply_last_day": event.deadline.last_day.isoformat(),
-                "court_until": remedy.deadline("court-action").last_day.isoformat()})
+            window = session.scalar(select(Case).where(
+                Case.parent_id == case.id, Case.type == CaseType.REMEDY,
+                Case.deciding_body == DecidingBody.GENERAL_COURT, Case.state == CaseState.WINDOW_OPEN)
+                .order_by(Case.id.desc()).limit(1))
+            if window is not None:           # none when an action was already lodged or the window lapsed
+                _tell_candidate(session, event, case, "implied-rejection", {
+                    "reply_last_day": event.deadline.last_day.isoformat(),
+                    "court_until": window.deadline("court-action").last_day.isoformat()})
         elif trigger == "implied_refusal":       # D8: a negative reply by silence, told by mail too
             _tell_candidate(session, event, case, "case-step", {"step": trigger, "state": case.state.value})
         return f"{trigger} taken"
@@ -227,9 +234,11 @@ def recompute_deadlines(session: Session, event: DueEvent) -> str:
     it is computed again, and the case's officers and candidate are told what moved."""
     place, year, reason = event.payload["place"], event.payload["year"], event.payload["reason"]
     moved = 0
+    session.flush()       # what this batch changed before is seen (recompute rows are claimed first)
+    # locked: a scheduler acting on one of these deadlines right now finishes first, then is skipped
     for row in session.scalars(select(CaseDeadline).where(CaseDeadline.status == DeadlineStatus.OPEN)
-                               .order_by(CaseDeadline.id)):
-        if not depends_on(row.computation, place, year):
+                               .order_by(CaseDeadline.id).with_for_update(of=CaseDeadline)):
+        if row.status is not DeadlineStatus.OPEN or not depends_on(row.computation, place, year):
             continue
         change = timelimits.recompute(row)
         if change is None:
