@@ -33,7 +33,7 @@ def parse_when(text: str) -> dt.date | dt.datetime:
     try:
         if len(text) == 10:
             return dt.date.fromisoformat(text)
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        value = dt.datetime.fromisoformat(text)   # Python 3.11 reads a trailing "Z" as UTC itself
     except ValueError:
         raise DeadlineError(f"malformed date or instant {text!r} (use 2025-05-02 or 2025-05-02T10:00:00+02:00)") from None
     local_date(value)  # rejects naive instants

@@ -46,10 +46,6 @@ class Stale(Exception):
 class SweepReport:
     counts: Counter = field(default_factory=Counter)     # done / skipped / retried / failed
 
-    @property
-    def handled(self) -> int:
-        return sum(self.counts.values())
-
 
 def sweep(db: Database, *, worker: str, batch: int = 200, max_batches: int | None = None) -> SweepReport:
     """Act on every row due before now, batch by batch, one transaction per batch.

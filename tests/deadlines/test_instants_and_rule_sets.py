@@ -154,3 +154,11 @@ def test_result_to_dict_is_json_serialisable_and_complete():
             "why": "not a working day, not counted (D2)"} in out["skipped"]
     assert out["calendars"] == [{"place": "brussels", "year": 2025, "status": "confirmed",
                                  "source": "Commission public holidays 2025 for staff in Brussels (RULES D2)"}]
+
+
+def test_d4_an_instant_written_with_z_is_utc_and_counts_on_its_brussels_day():
+    from casework.deadlines import local_date, parse_when
+    late = parse_when("2025-05-02T23:30:00Z")             # 01:30 on 3 May in Brussels (summer time)
+    assert late == dt.datetime(2025, 5, 2, 23, 30, tzinfo=dt.UTC)
+    assert local_date(late) == dt.date(2025, 5, 3)
+    assert parse_when("2025-05-02") == dt.date(2025, 5, 2)
