@@ -10,6 +10,7 @@ A notice's rule set (``--rules EPSO/AD/398/22``) is found through
 from __future__ import annotations
 
 import json
+from datetime import date
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -41,11 +42,11 @@ def _user_errors() -> Iterator[None]:
         raise click.ClickException(str(exc)) from None
 
 
-def _print(result: DeadlineResult, as_json: bool) -> None:
+def _print(result: DeadlineResult, as_json: bool, day: date | None) -> None:
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        click.echo(result.last_day.isoformat() if result.last_day else "suspended")
+        click.echo(day.isoformat() if day else "suspended")
 
 
 def _rule_set(ctx: click.Context, name: str) -> RuleSet:
@@ -77,7 +78,7 @@ def deadline_add(period: str, when: str, place: str, no_roll: bool, no_art_3_5: 
     with _user_errors():
         result = add_period(period, parse_when(when), place=place, roll_forward=not no_roll,
                             art_3_5=not no_art_3_5)
-    _print(result, as_json)
+    _print(result, as_json, result.last_day)
 
 
 @deadline_group.command("rule")
@@ -88,10 +89,14 @@ def deadline_add(period: str, when: str, place: str, no_roll: bool, no_art_3_5: 
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result with its trace.")
 @click.pass_context
 def deadline_rule(ctx: click.Context, name: str, when: str, rules: str, as_json: bool) -> None:
-    """Deadline of the named rule NAME (e.g. review, art90-complaint) for the event --from."""
+    """The date to act by under the named rule NAME (e.g. review, art90-complaint) for the event --from.
+
+    For a candidate's limit that is never later than the real last day (D2, D5); --json also gives
+    the outer limit the deciding body weighs on a late filing, and why the dates differ.
+    """
     with _user_errors():
         result = compute_rule(name, parse_when(when), _rule_set(ctx, rules))
-    _print(result, as_json)
+    _print(result, as_json, result.act_by)
 
 
 @click.group("calendar")

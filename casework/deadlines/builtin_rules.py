@@ -1,14 +1,22 @@
 """The built-in rule sets as data: the 2022 and 2015 general rules (D7, D8, D9).
 
-Every rule rolls forward and applies Art 3(5) unless it says otherwise (D5).
-The Staff Regulations and Regulation 1049/2001 rules are the same in both sets;
+The Staff Regulations' and Regulation 1049/2001's periods roll forward and apply Art 3(5) as
+they stand; the limits the general rules set for the candidate's requests do not (D5 as
+corrected: the candidate is told the last day itself). A rule's ``audience`` says who must act
+(D2: a date shown to a candidate never rests on an unconfirmed holiday). The Staff Regulations
+and Regulation 1049/2001 rules are the same in both sets;
 the competition-specific limits come from each set's general rules. A notice
 derives its own set from one of these with overrides (``RuleSet.from_dict``).
 """
 
 from __future__ import annotations
 
-_COUNTING = "Reg 1182/71 Art 3(1) (event day not counted), 3(3), 3(4) (roll-forward), 3(5)"
+_COUNTING = ("a plain calendar-day limit: the event day is not counted (Reg 1182/71 Art 3(1)) and no text makes "
+             "it roll forward, so the date to act by is the last day itself; the day to which Art 3(4)-(5) "
+             "would move it is the outer limit that the deciding body weighs on a late filing (RULES D5, D6)")
+# D5: the limits a notice or the general rules set for P1, P2, P3 and P5 do not roll forward
+_NOTICE_LIMIT = {"roll_forward": False, "art_3_5": False}
+_EPSO_ACTS = {"audience": "administration"}      # EPSO or the appointing authority must act
 _MONTHS = "Reg 1182/71 Art 3(1), 3(2)(c) (same date or last day of the month), 3(4), 3(5)"
 
 # Time limits of the Staff Regulations (Art 90-91) and of Reg 1049/2001, common to both sets.
@@ -20,6 +28,7 @@ STATUTORY_RULES = {
                   "for an implied rejection of an Art 90(1) request); " + _MONTHS,
     },
     "art90-reply": {
+        **_EPSO_ACTS,
         "period": "4m",
         "source": "Staff Regulations Art 90(2): the appointing authority replies within 4 months from the "
                   "date the complaint was lodged; no reply by then is an implied rejection (the last day "
@@ -37,11 +46,13 @@ STATUTORY_RULES = {
                   "afresh (record a 'restart' decision, D7)",
     },
     "access-initial": {
+        **_EPSO_ACTS,
         "period": "15wd",
         "source": "Reg 1049/2001 Art 7(1): reply to an initial application within 15 working days from its "
                   "registration; Reg 1182/71 Art 2(2), 3(1)",
     },
     "access-initial-extended": {
+        **_EPSO_ACTS,
         "period": "15wd",
         "plus": "15wd",
         "source": "Reg 1049/2001 Art 7(3): the 15 working days of Art 7(1) extended once by 15 working days, "
@@ -53,11 +64,13 @@ STATUTORY_RULES = {
                   "receiving the reply or of the expiry of the reply period; Reg 1182/71 Art 2(2), 3(1)",
     },
     "access-confirmatory-reply": {
+        **_EPSO_ACTS,
         "period": "15wd",
         "source": "Reg 1049/2001 Art 8(1): reply to a confirmatory application within 15 working days from its "
                   "registration; no reply counts as a negative reply (Art 8(3)); Reg 1182/71 Art 2(2), 3(1)",
     },
     "access-confirmatory-reply-extended": {
+        **_EPSO_ACTS,
         "period": "15wd",
         "plus": "15wd",
         "source": "Reg 1049/2001 Art 8(2): the 15 working days of Art 8(1) extended once by 15 working days, "
@@ -75,26 +88,31 @@ GENERAL_RULES_2022 = {
               "EPSO/AST/151/22, OJ C 76 A, 17.2.2022",
     "rules": {
         "neutralisation": {
+            **_NOTICE_LIMIT,
             "period": "3cd",
             "source": _ANNEX_2022.format(point="4.2.1") + ": request within 3 calendar days after the date "
                       "of the computer-based tests; " + _COUNTING,
         },
         "technical-issue": {
+            **_NOTICE_LIMIT,
             "period": "3cd",
             "source": _ANNEX_2022.format(point="4.1") + ": contact EPSO within 3 calendar days after the "
                       "test; " + _COUNTING,
         },
         "review": {
+            **_NOTICE_LIMIT,
             "period": "10cd",
             "source": _ANNEX_2022.format(point="4.2.2") + ": request for review within 10 calendar days "
                       "after the contested decision was published in the candidate's EPSO account; " + _COUNTING,
         },
         "review-ack": {
+            **_EPSO_ACTS,
             "period": "15wd",
             "source": _ANNEX_2022.format(point="4.2.2") + ": acknowledgement of receipt within 15 working "
                       "days; Reg 1182/71 Art 2(2), 3(1)",
         },
         "info-request": {
+            **_NOTICE_LIMIT,
             "period": "10cd",
             "source": _ANNEX_2022.format(point="3.2.2") + ": request for information within 10 calendar "
                       "days after the results were published in the candidate's EPSO account; " + _COUNTING,
@@ -117,16 +135,19 @@ GENERAL_RULES_2015 = {
     "source": "General rules governing open competitions, OJ C 70 A, 27.2.2015",
     "rules": {
         "neutralisation": {
+            **_NOTICE_LIMIT,
             "period": "10cd",
             "source": _RULES_2015.format(point="3.4.2") + ": request within 10 calendar days after the date "
                       "of the computer-based test; " + _COUNTING,
         },
         "review": {
+            **_NOTICE_LIMIT,
             "period": "10cd",
             "source": _RULES_2015.format(point="3.4.3") + ": request for review within 10 calendar days "
                       "after the contested decision was uploaded to the candidate's EPSO account; " + _COUNTING,
         },
         "review-ack": {
+            **_EPSO_ACTS,
             "period": "15wd",
             "source": _RULES_2015.format(point="3.4.3") + ": acknowledgement of receipt within 15 working "
                       "days; Reg 1182/71 Art 2(2), 3(1)",

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from .errors import CalendarRangeError, DeadlineError
@@ -113,39 +113,47 @@ class CalendarYear:
 
 @dataclass(frozen=True)
 class HolidayPattern:
-    """The usual holiday pattern of a place, used to generate provisional years (D2).
+    """The holidays of a place as a rule per year, used to generate its years (D2).
 
-    ``fixed`` are (month, day, name); ``easter`` are (offset from Easter Sunday, name).
+    ``fixed`` are (month, day, name, first year it applies); ``easter`` are (offset from Easter
+    Sunday, name). Years from ``confirmed_from`` on are generated ``confirmed``: the list is a
+    standing decision (the Court's), not a yearly one still to be published (the Commission's).
     """
 
     place: str
-    fixed: tuple[tuple[int, int, str], ...]
+    fixed: tuple[tuple[int, int, str, int], ...]
     easter: tuple[tuple[int, str], ...]
     source: str
+    confirmed_from: int | None = None
+    source_before: str = ""  # the source of the years before ``confirmed_from``
 
     def year(self, year: int) -> CalendarYear:
         """Generate ``year``; holidays falling on a Saturday or Sunday are left out."""
-        days = [Holiday(dt.date(year, m, d), name) for m, d, name in self.fixed]
+        days = [Holiday(dt.date(year, m, d), name) for m, d, name, since in self.fixed if year >= since]
         sunday = easter_sunday(year)
         days += [Holiday(sunday + dt.timedelta(days=off), name) for off, name in self.easter]
         weekdays = tuple(h for h in days if h.date.weekday() < 5)
-        return CalendarYear(self.place, year, weekdays, PROVISIONAL, self.source)
+        if self.confirmed_from is not None and year >= self.confirmed_from:
+            return CalendarYear(self.place, year, weekdays, CONFIRMED, self.source)
+        return CalendarYear(self.place, year, weekdays, PROVISIONAL, self.source_before or self.source)
 
 
-_COMMON_FIXED = (
-    (1, 1, "New Year's Day"),
-    (1, 2, "Day after New Year's Day"),
-    (5, 1, "Labour Day"),
-    (5, 9, "Anniversary of the Schuman Declaration (Europe Day)"),
-    (8, 15, "Assumption"),
-    (11, 1, "All Saints' Day"),
-    (11, 2, "All Souls' Day"),
-    (12, 24, "Christmas Eve (end-of-year closure)"),
-    (12, 25, "Christmas Day"),
-    (12, 26, "St Stephen's Day (end-of-year closure)"),
-    *((12, d, "End-of-year closure") for d in range(27, 32)),
+_ALWAYS = 0
+_BRUSSELS_FIXED = (
+    (1, 1, "New Year's Day", _ALWAYS),
+    (1, 2, "Day after New Year's Day", _ALWAYS),
+    (5, 1, "Labour Day", _ALWAYS),
+    (5, 9, "Anniversary of the Schuman Declaration (Europe Day)", _ALWAYS),
+    (7, 21, "Belgian National Day", _ALWAYS),
+    (8, 15, "Assumption", _ALWAYS),
+    (11, 1, "All Saints' Day", _ALWAYS),
+    (11, 2, "All Souls' Day", _ALWAYS),
+    (12, 24, "Christmas Eve (end-of-year closure)", _ALWAYS),
+    (12, 25, "Christmas Day", _ALWAYS),
+    (12, 26, "St Stephen's Day (end-of-year closure)", _ALWAYS),
+    *((12, d, "End-of-year closure", _ALWAYS) for d in range(27, 32)),
 )
-_COMMON_EASTER = (
+_BRUSSELS_EASTER = (
     (-3, "Maundy Thursday"),
     (-2, "Good Friday"),
     (1, "Easter Monday"),
@@ -153,20 +161,38 @@ _COMMON_EASTER = (
     (40, "Day after Ascension Day"),
     (50, "Whit Monday"),
 )
-_PATTERN_SOURCE = "generated from the usual pattern (RULES D2); provisional until confirmed"
+# D2: the Court's own, much shorter list. Maundy Thursday, Good Friday, the day after Ascension,
+# 21 July, 2 November and the Christmas closure are working days of the Court.
+COURT_SINCE_2019 = 2019
+_COURT_FIXED = (
+    (1, 1, "New Year's Day", _ALWAYS),
+    (5, 1, "Labour Day", _ALWAYS),
+    (5, 9, "Europe Day", COURT_SINCE_2019),
+    (6, 23, "Luxembourg National Day", _ALWAYS),
+    (8, 15, "Assumption", _ALWAYS),
+    (11, 1, "All Saints' Day", _ALWAYS),
+    (12, 25, "Christmas Day", _ALWAYS),
+    (12, 26, "St Stephen's Day", _ALWAYS),
+)
+_COURT_EASTER = (
+    (1, "Easter Monday"),
+    (39, "Ascension Day"),
+    (50, "Whit Monday"),
+)
+COURT_SOURCE = ("Court of Justice, decision on official holidays (OJ C 156, 7.5.2019, p. 4; OJ C 95, 23.3.2020, "
+                "p. 2), a standing list that also applies to the General Court (Rules of Procedure of the "
+                "General Court Art 58) (RULES D2)")
 
 PATTERNS: dict[str, HolidayPattern] = {
     "brussels": HolidayPattern(
-        "brussels",
-        tuple(sorted(_COMMON_FIXED + ((7, 21, "Belgian National Day"),))),
-        _COMMON_EASTER,
-        _PATTERN_SOURCE + " (Commission, Brussels)",
+        "brussels", _BRUSSELS_FIXED, _BRUSSELS_EASTER,
+        "generated from the usual pattern of the Commission's list for staff in Brussels (RULES D2); "
+        "provisional until an administrator confirms the year against the Commission's decision",
     ),
     "court": HolidayPattern(
-        "court",
-        tuple(sorted(_COMMON_FIXED + ((6, 23, "Luxembourg National Day"),))),
-        _COMMON_EASTER,
-        _PATTERN_SOURCE + " (General Court, Luxembourg)",
+        "court", _COURT_FIXED, _COURT_EASTER, COURT_SOURCE, confirmed_from=COURT_SINCE_2019,
+        source_before="the Court's standing list without 9 May, which it added in 2019 (RULES D2); "
+                      "provisional: years before 2019 are not checked against the decision then in force",
     ),
 }
 
@@ -229,6 +255,11 @@ class Calendar:
     def with_year(self, year: CalendarYear) -> Calendar:
         """A new calendar where ``year`` replaces (or extends the range by) that year's list."""
         return Calendar(self.place, {**self.years, year.year: year}.values())
+
+    def confirmed_only(self) -> Calendar:
+        """The same range with the holidays of every unconfirmed year left out (weekends stay)."""
+        return Calendar(self.place, (y if y.status == CONFIRMED else CalendarYear(y.place, y.year, (), y.status, y.source)
+                                     for y in self.years.values()))
 
     # -- single days ---------------------------------------------------------
     def is_working_day(self, d: dt.date) -> bool:
@@ -293,6 +324,12 @@ class CalendarSet:
     def with_year(self, year: CalendarYear) -> CalendarSet:
         """A new set in which ``year`` (e.g. a confirmed official list) replaces the old list."""
         return CalendarSet({**self.calendars, year.place: self[year.place].with_year(year)})
+
+    @cached_property
+    def confirmed_only(self) -> CalendarSet:
+        """D2: the calendars a date shown to a candidate is computed with, so that it never rests on
+        a holiday of a year nobody has confirmed yet (built once per set, when first needed)."""
+        return CalendarSet({place: cal.confirmed_only() for place, cal in self.calendars.items()})
 
     def changed_years(self, other: CalendarSet) -> set[tuple[str, int]]:
         """(place, year) pairs whose holiday list differs between ``self`` and ``other``."""

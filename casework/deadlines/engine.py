@@ -16,12 +16,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .calendars import Calendar, CalendarSet, default_calendars
+from .calendars import CONFIRMED, WEEKDAY_NAMES, Calendar, CalendarSet, default_calendars
 from .decisions import Clock, Decision, apply_decision
 from .errors import DeadlineError
 from .instants import deadline_instant, local_date, parse_when
 from .periods import Period
-from .rules import DEFAULT_PLACE, DEFAULT_RULE_SET, Rule, RuleSet, ad_hoc_rule, get_rule_set
+from .rules import CANDIDATE, DEFAULT_PLACE, DEFAULT_RULE_SET, Rule, RuleSet, ad_hoc_rule, get_rule_set
 from .trace import Trace
 
 Event = dt.date | dt.datetime
@@ -99,6 +99,24 @@ class DeadlineResult:
         return self.trace.deadline
 
     @property
+    def act_by(self) -> dt.date | None:
+        """The date shown to whoever must act (D2, D5): for a candidate never later than the real one."""
+        return self.trace.act_by
+
+    @property
+    def act_by_deadline(self) -> dt.datetime | None:
+        return self.trace.act_by_deadline
+
+    @property
+    def outer_limit(self) -> dt.date | None:
+        """The latest day the law could give (D5, D6): what the deciding body weighs on a late filing."""
+        return self.trace.outer_limit
+
+    @property
+    def outer_limit_deadline(self) -> dt.datetime | None:
+        return self.trace.outer_limit_deadline
+
+    @property
     def raw_last_day(self) -> dt.date:
         return self.trace.raw_last_day  # type: ignore[return-value]
 
@@ -122,18 +140,30 @@ class DeadlineResult:
             raise DeadlineError("filing instant must be timezone-aware")
         return filed_at - self.deadline
 
-    def outcome(self) -> tuple[dt.date | None, dt.datetime | None]:
+    def outcome(self) -> tuple[dt.date | None, ...]:
         """What recomputation compares."""
-        return self.last_day, self.deadline
+        return self.last_day, self.deadline, self.act_by, self.outer_limit
 
     def to_dict(self) -> dict[str, Any]:
         return {"spec": self.spec.to_dict(), **self.trace.to_dict()}
 
 
 def compute(spec: DeadlineSpec, calendars: CalendarSet | None = None) -> DeadlineResult:
-    """Compute ``spec`` against ``calendars`` (default: shipped calendars)."""
+    """Compute ``spec`` against ``calendars`` (default: shipped calendars).
+
+    Besides the last day the rule gives, the result carries the date to act by for the rule's
+    audience (D2: for a candidate, never resting on an unconfirmed holiday) and the outer limit
+    (D5, D6: where Reg 1182/71 Art 3(4)-(5) would take a limit that does not roll forward).
+    """
     calendars = calendars or default_calendars()
-    rule = spec.rule
+    trace = _count(spec, spec.rule, calendars)
+    _act_by(spec, calendars, trace)
+    _outer_limit(spec, calendars, trace)
+    return DeadlineResult(spec, trace)
+
+
+def _count(spec: DeadlineSpec, rule: Rule, calendars: CalendarSet) -> Trace:
+    """The last day ``rule`` gives from the spec's event after its decisions, with its trace."""
     calendar: Calendar = calendars[rule.place]
     event_day = local_date(spec.event)
     trace = Trace(
@@ -156,7 +186,58 @@ def compute(spec: DeadlineSpec, calendars: CalendarSet | None = None) -> Deadlin
         when = "at " + rule.time_of_day.strftime("%H:%M") if rule.time_of_day else "at 24:00"
         trace.step(f"the period ends on {clock.last_day.isoformat()} {when} Brussels time "
                    f"= {trace.deadline.isoformat()} (D4)")
-    return DeadlineResult(spec, trace)
+    trace.audience = rule.audience
+    trace.act_by, trace.act_by_deadline = trace.last_day, trace.deadline
+    trace.outer_limit, trace.outer_limit_deadline = trace.last_day, trace.deadline
+    return trace
+
+
+def _day(day: dt.date) -> str:
+    return f"{WEEKDAY_NAMES[day.weekday()]} {day.isoformat()}"
+
+
+def _act_by(spec: DeadlineSpec, calendars: CalendarSet, trace: Trace) -> None:
+    """D2: a candidate is never told a later date than the real one, so the date to act by is
+    computed without the holidays of years nobody has confirmed yet."""
+    if spec.rule.audience != CANDIDATE or trace.last_day is None:
+        return
+    unconfirmed = {key for key, year in trace.calendars.items() if year.status != CONFIRMED and year.holidays}
+    if not unconfirmed:
+        return
+    safe = _count(spec, spec.rule, calendars.confirmed_only)
+    if safe.last_day is None or safe.last_day >= trace.last_day:
+        return
+    trace.act_by, trace.act_by_deadline = safe.last_day, safe.deadline
+    holidays = sorted({(s.date, s.reason) for s in trace.skipped
+                       if (spec.rule.place, s.date.year) in unconfirmed and s.date.weekday() < 5})
+    named = ", ".join(f"{_day(day)} ({name})" for day, name in holidays)
+    years = ", ".join(f"{place} {year}" for place, year in sorted(unconfirmed))
+    text = (f"the date to act by is {_day(safe.last_day)}, not {_day(trace.last_day)}: the later date counts "
+            f"{named} as holiday(s) of a calendar year not yet confirmed ({years}, provisional); until the "
+            "year is confirmed the candidate is shown the date without them (D2)")
+    trace.differences.append(text)
+    trace.step(text)
+
+
+def _outer_limit(spec: DeadlineSpec, calendars: CalendarSet, trace: Trace) -> None:
+    """D5, D6: a limit that does not roll forward keeps, as its outer limit, the day to which Reg
+    1182/71 Art 3(4)-(5) would take it; the deciding body weighs a filing made by then."""
+    rule = spec.rule
+    if rule.period.backward or (rule.roll_forward and rule.art_3_5) or trace.last_day is None:
+        return
+    outer = _count(spec, replace(rule, roll_forward=True, art_3_5=True), calendars)
+    for key, year in outer.calendars.items():
+        trace.calendars.setdefault(key, year)
+    if outer.last_day is None or outer.last_day <= trace.last_day:
+        return
+    trace.outer_limit, trace.outer_limit_deadline = outer.last_day, outer.deadline
+    passed = calendars[rule.place].non_working_days(trace.last_day, outer.last_day - dt.timedelta(days=1))
+    named = ", ".join(f"{_day(day)} ({reason})" for day, reason in passed)
+    text = (f"the {rule.name} limit does not roll forward (D5): the date to act by is {_day(trace.last_day)}; "
+            f"Reg 1182/71 Art 3(4)-(5) would extend it past {named} to {_day(outer.last_day)}, the outer "
+            "limit that the deciding body weighs when it decides on a filing made by then (D6)")
+    trace.differences.append(text)
+    trace.step(text)
 
 
 def compute_rule(name: str, event: Event, rule_set: RuleSet | str = DEFAULT_RULE_SET,

@@ -24,6 +24,9 @@ from .trace import Trace
 
 DEFAULT_RULE_SET = "2022"
 DEFAULT_PLACE = "brussels"
+CANDIDATE = "candidate"            # the candidate must act: shown the date to act by (D2, D5)
+ADMINISTRATION = "administration"  # EPSO or the appointing authority must act: computed as the law says
+AUDIENCES = (CANDIDATE, ADMINISTRATION)
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,13 @@ class Rule:
     art_3_5: bool = True  # D5 default for every named rule
     time_of_day: dt.time | None = None  # None: the period ends at 24:00 Brussels (D4)
     plus: Period | None = None  # flat extension counted after the period (e.g. distance, D7)
+    audience: str = CANDIDATE  # who must act by the end of the period
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "period", Period.parse(self.period))
+        if self.audience not in AUDIENCES:
+            raise DeadlineError(f"rule {self.name!r}: audience must be one of {', '.join(AUDIENCES)}, "
+                                f"not {self.audience!r}")
         if self.plus is not None:
             object.__setattr__(self, "plus", Period.parse(self.plus))
             if self.plus.backward != self.period.backward:
@@ -80,6 +87,7 @@ class Rule:
             "roll_forward": self.roll_forward,
             "art_3_5": self.art_3_5,
             "time_of_day": None if self.time_of_day is None else self.time_of_day.strftime("%H:%M"),
+            "audience": self.audience,
             "source": self.source,
         }
 

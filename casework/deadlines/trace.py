@@ -52,6 +52,14 @@ class Trace:
     art_3_5_applied: bool = False
     decisions: list[dict[str, Any]] = field(default_factory=list)
     calendars: dict[tuple[str, int], CalendarYear] = field(default_factory=dict)
+    # D2, D5: the date shown to whoever must act, never later than the real one, and the latest
+    # date the law could give, which the deciding body weighs on a late filing (D6)
+    audience: str | None = None
+    act_by: dt.date | None = None
+    act_by_deadline: dt.datetime | None = None
+    outer_limit: dt.date | None = None
+    outer_limit_deadline: dt.datetime | None = None
+    differences: list[str] = field(default_factory=list)
 
     def step(self, text: str) -> None:
         self.steps.append(text)
@@ -80,6 +88,12 @@ class Trace:
             "last_day": iso(self.last_day),
             "deadline_utc": iso(self.deadline),
             "deadline_brussels": iso(self.deadline and self.deadline.astimezone(BRUSSELS)),
+            "audience": self.audience,
+            "act_by": iso(self.act_by),
+            "act_by_utc": iso(self.act_by_deadline),
+            "outer_limit": iso(self.outer_limit),
+            "outer_limit_utc": iso(self.outer_limit_deadline),
+            "differences": self.differences,
             "roll_forward_applied": self.roll_forward_applied,
             "art_3_5_applied": self.art_3_5_applied,
             "skipped": [s.to_dict() for s in self.skipped],

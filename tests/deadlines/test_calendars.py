@@ -43,9 +43,11 @@ def test_d2_generated_2025_equals_confirmed_2025_on_weekdays():
     assert [h.date for h in generated.holidays] == [h.date for h in confirmed.holidays if h.date.weekday() < 5]
 
 
-def test_d2_other_years_are_provisional(calendars):
+def test_d2_other_brussels_years_are_provisional_the_courts_standing_list_is_confirmed(calendars):
     assert calendars["brussels"].year(2026).status == PROVISIONAL
-    assert calendars["court"].year(2025).status == PROVISIONAL
+    assert calendars["court"].year(2025).status == CONFIRMED
+    assert "OJ C 156, 7.5.2019" in calendars["court"].year(2025).source
+    assert calendars["court"].year(2018).status == PROVISIONAL     # before the 2019 decision
 
 
 def test_d2_easter_block_maundy_thursday_to_easter_monday(brussels):

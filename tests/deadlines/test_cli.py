@@ -26,20 +26,42 @@ def run(group, *args, resolver=None):
 
 
 def test_d5_cli_acceptance_review_from_11_april_2025():
+    # 10 calendar days from Friday 11 April 2025 end on Easter Monday 21 April: the candidate is
+    # told 21 April (no roll-forward for a notice's limit); Tuesday 22 April is the outer limit.
     result = run(deadline_group, "rule", "review", "--from", "2025-04-11", "--json")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["raw_last_day"] == "2025-04-21"
-    assert out["last_day"] == "2025-04-22"
-    assert out["roll_forward_applied"] is True
-    assert out["skipped"][0]["reason"] == "Easter Monday"
-    assert out["rule"]["period"] == "10cd"
-    assert any("Art 3(4)" in step for step in out["steps"])
+    assert (out["audience"], out["act_by"], out["outer_limit"]) == ("candidate", "2025-04-21", "2025-04-22")
+    assert out["act_by_utc"] == "2025-04-21T22:00:00+00:00"
+    assert out["roll_forward_applied"] is False
+    assert out["rule"]["period"] == "10cd" and out["rule"]["roll_forward"] is False
+    [why] = out["differences"]
+    assert "Monday 2025-04-21 (Easter Monday)" in why and "Tuesday 2025-04-22" in why and "(D6)" in why
 
 
-def test_cli_rule_plain_output_is_the_last_day_only():
+def test_d5_cli_rule_plain_output_is_the_date_to_act_by_only():
     result = run(deadline_group, "rule", "review", "--from", "2025-04-11")
-    assert (result.exit_code, result.stdout) == (0, "2025-04-22\n")
+    assert (result.exit_code, result.stdout) == (0, "2025-04-21\n")
+
+
+def test_d2_cli_rule_for_a_candidate_leaves_out_unconfirmed_holidays():
+    # art90-complaint from Mon 5 Jan 2026: 3 months end on Sunday 5 April 2026; Art 3(4) rolls it
+    # past Easter Monday 6 April (a holiday of the provisional Brussels 2026 list) to Tuesday 7 April.
+    # The candidate is shown Monday 6 April until the Commission's 2026 list is confirmed.
+    result = run(deadline_group, "rule", "art90-complaint", "--from", "2026-01-05", "--json")
+    out = json.loads(result.stdout)
+    assert (out["last_day"], out["act_by"], out["outer_limit"]) == ("2026-04-07", "2026-04-06", "2026-04-07")
+    assert "Monday 2026-04-06 (Easter Monday)" in out["differences"][0] and "brussels 2026" in out["differences"][0]
+    assert run(deadline_group, "rule", "art90-complaint", "--from", "2026-01-05").stdout == "2026-04-06\n"
+
+
+def test_d2_cli_rule_for_the_administration_is_computed_as_the_law_says():
+    # review-ack 15 working days from Wed 25 March 2026 skip Maundy Thursday, Good Friday and
+    # Easter Monday of the provisional 2026 list: Monday 20 April, for EPSO as before.
+    out = json.loads(run(deadline_group, "rule", "review-ack", "--from", "2026-03-25", "--json").stdout)
+    assert (out["audience"], out["act_by"], out["last_day"]) == ("administration", "2026-04-20", "2026-04-20")
+    assert out["differences"] == []
 
 
 @pytest.mark.parametrize("args,expected", [
@@ -68,7 +90,9 @@ def test_cli_rule_set_option_and_resolver_hook():
                  "--json", resolver=resolver)
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert out["last_day"] == "2025-06-10"  # 7 Jun is a Saturday, 9 Jun Whit Monday
+    # 5 days from Monday 2 June 2025 end on Saturday 7 June: the date to act by; Art 3(4) would
+    # pass Sunday 8 and Whit Monday 9 June: Tuesday 10 June is the outer limit
+    assert (out["act_by"], out["outer_limit"]) == ("2025-06-07", "2025-06-10")
     assert out["rule_set"] == {"name": "EPSO/AD/398/22", "version": "v1"}
     result = run(deadline_group, "rule", "review", "--from", "2025-06-02", "--rules", "EPSO/X/1/99", resolver=resolver)
     assert result.exit_code != 0 and "unknown rule set" in result.stderr
@@ -110,8 +134,9 @@ def test_d2_cli_calendar_show_lists_holidays_with_weekday_and_status():
     assert "2025-04-21  Monday     Easter Monday" in lines
     assert "2025-07-21  Monday     Belgian National Day" in lines
     court = run(calendar_group, "show", "2026", "--place", "court").stdout
-    assert court.startswith("court 2026: provisional")
+    assert court.startswith("court 2026: confirmed (Court of Justice, decision on official holidays")
     assert "2026-06-23  Tuesday    Luxembourg National Day" in court
+    assert "2026-04-03" not in court and "2026-07-21" not in court and "2026-11-02" not in court
 
 
 def test_d2_cli_calendar_show_json_is_loadable():

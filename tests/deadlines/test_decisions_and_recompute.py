@@ -51,13 +51,15 @@ def test_d6_extend_to_a_date_and_not_backwards():
 
 def test_d6_suspend_and_resume_calendar_days():
     # review: 2 May -> 12 May. Stopped from 8 May (8..12 = 5 days remain), resumed on 20 May:
-    # 20, 21, 22, 23, 24 -> Sat 24 May rolls to Mon 26 May.
+    # 20, 21, 22, 23, 24 -> Saturday 24 May, the date to act by (D5: the notice's limit does not
+    # roll forward); Monday 26 May is the outer limit.
     s = spec("review", "2025-05-02").with_decision(Decision.suspend(d("2025-05-08"), "awaiting file", "S1"))
     r = compute(s)
     assert r.suspended and r.last_day is None and r.deadline is None
     s = s.with_decision(Decision.resume(d("2025-05-20"), "file received", "S2"))
     r = compute(s)
-    assert r.last_day == d("2025-05-26")
+    assert (r.last_day, r.act_by, r.outer_limit) == (d("2025-05-24"), d("2025-05-24"), d("2025-05-26"))
+    assert r.last_day.weekday() == 5
     assert [e["kind"] for e in r.trace.decisions] == ["suspend", "resume"]
 
 
@@ -119,9 +121,11 @@ def test_d6_spec_with_decisions_round_trips():
 
 
 def test_d6_lateness_is_computed_not_refused():
-    r = compute(spec("review", "2025-04-11"))  # ends 22 Apr 2025 24:00 Brussels = 22:00Z
-    assert r.lateness(dt.datetime(2025, 4, 22, 21, 59, tzinfo=UTC)) < dt.timedelta(0)
-    assert r.lateness(dt.datetime(2025, 4, 23, 9, 0, tzinfo=UTC)) == dt.timedelta(hours=11)
+    # act by Monday 21 Apr 2025 24:00 Brussels = 22:00Z; outer limit Tuesday 22 Apr 24:00 = 22:00Z
+    r = compute(spec("review", "2025-04-11"))
+    assert r.lateness(dt.datetime(2025, 4, 21, 21, 59, tzinfo=UTC)) < dt.timedelta(0)
+    assert r.lateness(dt.datetime(2025, 4, 22, 9, 0, tzinfo=UTC)) == dt.timedelta(hours=11)
+    assert r.outer_limit_deadline == dt.datetime(2025, 4, 22, 22, 0, tzinfo=UTC)
 
 
 # -- recomputation -----------------------------------------------------------------
@@ -141,7 +145,9 @@ def test_recompute_reports_only_deadlines_that_change(calendars):
     changes = {c.id: c for c in recompute(records, calendars, new)}
     assert set(changes) == {"ends-on-it", "wd-over-it"}
     c = changes["ends-on-it"]
-    assert (c.old.last_day, c.new.last_day) == (d("2026-05-06"), d("2026-05-07"))
+    # the candidate's date stays Wednesday 6 May (no roll-forward, D5); its outer limit moves (D6)
+    assert (c.old.act_by, c.new.act_by) == (d("2026-05-06"), d("2026-05-06"))
+    assert (c.old.outer_limit, c.new.outer_limit) == (d("2026-05-06"), d("2026-05-07"))
     assert c.new.trace.calendars[("brussels", 2026)].status == "confirmed"
 
 
@@ -157,9 +163,16 @@ def test_depends_on_uses_the_trace_also_in_stored_form():
     assert depends_on(stored, "brussels", 2026) and not depends_on(stored, "court", 2026)
 
 
-def test_pure_calendar_day_rule_without_roll_depends_on_no_calendar():
-    s = DeadlineSpec.for_period("10cd", d("2025-05-02"), roll_forward=False, art_3_5=False)
-    assert compute(s).trace.calendars == {}
+def test_d5_calendar_day_rule_without_roll_its_date_depends_on_no_calendar_only_its_outer_limit(calendars):
+    # 10cd from Fri 11 Apr 2025 end on Monday 21 Apr; a calendar without Easter Monday changes
+    # only the outer limit (22 -> 21 Apr), never the date to act by
+    s = DeadlineSpec.for_period("10cd", d("2025-04-11"), roll_forward=False, art_3_5=False)
+    year = {**calendars["brussels"].year(2025).to_dict()}
+    year["holidays"] = [h for h in year["holidays"] if h["name"] != "Easter Monday"]
+    without = calendars.with_year(CalendarYear.from_dict(year))
+    before, after = compute(s, calendars), compute(s, without)
+    assert before.last_day == after.last_day == d("2025-04-21")
+    assert (before.outer_limit, after.outer_limit) == (d("2025-04-22"), d("2025-04-21"))
 
 
 def test_recompute_reports_an_error_that_a_loaded_year_resolves(calendars):

@@ -47,10 +47,11 @@ def test_d4_time_of_day_noon_brussels():
 
 
 def test_d4_result_instant_is_aware_utc_and_trace_shows_brussels_time():
-    r = compute_rule("review", d("2025-04-11"))
-    assert r.deadline == dt.datetime(2025, 4, 22, 22, 0, tzinfo=UTC)
+    r = compute_rule("review", d("2025-04-11"))      # act by Monday 21 April 2025, 24:00 Brussels
+    assert r.deadline == r.act_by_deadline == dt.datetime(2025, 4, 21, 22, 0, tzinfo=UTC)
     assert r.deadline.utcoffset() == dt.timedelta(0)
-    assert r.to_dict()["deadline_brussels"] == "2025-04-23T00:00:00+02:00"
+    assert r.to_dict()["deadline_brussels"] == "2025-04-22T00:00:00+02:00"
+    assert r.to_dict()["outer_limit_utc"] == "2025-04-22T22:00:00+00:00"
 
 
 def test_d4_event_instant_is_read_as_a_brussels_day():
@@ -129,11 +130,21 @@ def test_d9_registry_and_unknown_names():
         get_rule_set("2015").rule("technical-issue")  # the 2015 rules give no number of days
 
 
-def test_d5_every_builtin_forward_rule_rolls_and_applies_art_3_5_with_a_source():
+NOTICE_LIMITS = {"neutralisation", "technical-issue", "review", "info-request"}     # P1, P2, P3, P5
+EPSO_ACTS = {"review-ack", "art90-reply", "access-initial", "access-initial-extended",
+             "access-confirmatory-reply", "access-confirmatory-reply-extended"}
+
+
+def test_d5_statutory_rules_roll_forward_and_notice_limits_do_not():
     for name in ("2022", "2015"):
         for rule in get_rule_set(name).rules.values():
             assert rule.source
-            assert (rule.roll_forward and rule.art_3_5) != rule.period.backward
+            rolls = rule.roll_forward and rule.art_3_5
+            if rule.period.backward or rule.name in NOTICE_LIMITS:
+                assert not rule.roll_forward and not rule.art_3_5, rule.name
+            else:       # Art 90, 91, the court and Reg 1049/2001: Art 3(4)-(5) as they stand
+                assert rolls, rule.name
+            assert rule.audience == ("administration" if rule.name in EPSO_ACTS else "candidate"), rule.name
 
 
 # -- spec serialisation ----------------------------------------------------------

@@ -29,10 +29,12 @@ def test_d1_three_calendar_days_from_day_after_test_2_october_is_5_october():
     # AD/402/23 7.1: "3 calendar days counted from, and including, the day after the test" = 3cd.
     r = compute_rule("technical-issue", d("2023-10-02"))
     assert r.first_day == d("2023-10-03")
-    assert r.last_day == d("2023-10-05")
-    # In 2024, 5 October is a Saturday: the last day rolls to Monday 7 October (D5).
+    assert r.act_by == r.outer_limit == d("2023-10-05")
+    # In 2024, 5 October is a Saturday: the candidate must act by Saturday 5 October (D5 as
+    # corrected); Monday 7 October is only the outer limit the deciding body weighs (D6).
     r = compute_rule("technical-issue", d("2024-10-02"))
-    assert (r.raw_last_day, r.last_day) == (d("2024-10-05"), d("2024-10-07"))
+    assert (r.raw_last_day, r.act_by, r.outer_limit) == (d("2024-10-05"), d("2024-10-05"), d("2024-10-07"))
+    assert r.act_by.weekday() == 5
 
 
 def test_d1_calendar_days_include_weekends_and_holidays():
@@ -89,12 +91,13 @@ def test_d3_29_february_years_and_months():
 
 
 # -- D5 roll-forward and Art 3(5) -----------------------------------------------
-def test_d5_acceptance_review_from_11_april_2025_rolls_over_easter_monday():
+def test_d5_acceptance_review_from_11_april_2025_acts_by_easter_monday_outer_limit_tuesday():
+    # published Friday 11 April 2025; 10 calendar days end on Easter Monday 21 April
     r = compute_rule("review", d("2025-04-11"))
-    assert r.raw_last_day == d("2025-04-21")
-    assert r.last_day == d("2025-04-22")
-    assert r.trace.roll_forward_applied
-    assert [(s.date, s.reason) for s in r.trace.skipped] == [(d("2025-04-21"), "Easter Monday")]
+    assert r.raw_last_day == r.last_day == r.act_by == d("2025-04-21")
+    assert r.act_by.weekday() == 0
+    assert r.outer_limit == d("2025-04-22") and r.outer_limit.weekday() == 1
+    assert not r.trace.roll_forward_applied and r.trace.skipped == []
 
 
 def test_d5_no_roll_when_rule_says_so():
