@@ -332,7 +332,8 @@ class CalendarSet:
         return CalendarSet({place: cal.confirmed_only() for place, cal in self.calendars.items()})
 
     def changed_years(self, other: CalendarSet) -> set[tuple[str, int]]:
-        """(place, year) pairs whose holiday list differs between ``self`` and ``other``."""
+        """(place, year) pairs whose holiday list or status differs between ``self`` and ``other``
+        (confirming a year moves the dates shown to candidates, D2)."""
         changed = set()
         for place in set(self.calendars) | set(other.calendars):
             mine = self.calendars.get(place)
@@ -341,7 +342,7 @@ class CalendarSet:
             for y in years:
                 a = mine.years.get(y) if mine else None
                 b = theirs.years.get(y) if theirs else None
-                if a is None or b is None or a.holidays != b.holidays:
+                if a is None or b is None or (a.holidays, a.status) != (b.holidays, b.status):
                     changed.add((place, y))
         return changed
 

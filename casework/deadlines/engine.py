@@ -36,6 +36,9 @@ class DeadlineSpec:
     rule_set: str | None = None
     rule_set_version: str | None = None
     decisions: tuple[Decision, ...] = ()
+    # D7: the event is the end of this earlier period (the court window runs from the implied
+    # rejection, the last day of the reply period): computed with it, under the same calendars
+    after: DeadlineSpec | None = None
 
     def __post_init__(self) -> None:
         local_date(self.event)  # reject naive instants early
@@ -67,6 +70,7 @@ class DeadlineSpec:
             "rule_set": self.rule_set,
             "rule_set_version": self.rule_set_version,
             "decisions": [d.to_dict() for d in self.decisions],
+            "after": self.after and self.after.to_dict(),
         }
 
     @classmethod
@@ -78,6 +82,7 @@ class DeadlineSpec:
                 rule_set=data.get("rule_set"),
                 rule_set_version=data.get("rule_set_version"),
                 decisions=tuple(Decision.from_dict(d) for d in data.get("decisions", ())),
+                after=data.get("after") and DeadlineSpec.from_dict(data["after"]),
             )
         except KeyError as exc:
             raise DeadlineError(f"deadline spec lacks {exc}") from None
@@ -156,8 +161,20 @@ def compute(spec: DeadlineSpec, calendars: CalendarSet | None = None) -> Deadlin
     (D5, D6: where Reg 1182/71 Art 3(4)-(5) would take a limit that does not roll forward).
     """
     calendars = calendars or default_calendars()
+    earliest_event = None
+    if spec.after is not None:         # D7: the event is the end of the earlier period, as computed now
+        earlier = compute(spec.after, calendars)
+        if earlier.last_day is None:
+            raise DeadlineError(f"the {spec.after.rule.name} period this one runs from is suspended")
+        spec = replace(spec, event=earlier.last_day)
+        earliest_event = compute(spec.after, calendars.confirmed_only).last_day
     trace = _count(spec, spec.rule, calendars)
-    _act_by(spec, calendars, trace)
+    if spec.after is not None:
+        trace.steps.insert(0, f"the event is the last day of the {spec.after.rule.name} period: "
+                              f"{_day(trace.event)} (D7)")
+        for key, year in earlier.trace.calendars.items():     # a change there moves this period too
+            trace.calendars.setdefault(key, year)
+    _act_by(spec, calendars, trace, earliest_event)
     _outer_limit(spec, calendars, trace)
     return DeadlineResult(spec, trace)
 
@@ -196,25 +213,32 @@ def _day(day: dt.date) -> str:
     return f"{WEEKDAY_NAMES[day.weekday()]} {day.isoformat()}"
 
 
-def _act_by(spec: DeadlineSpec, calendars: CalendarSet, trace: Trace) -> None:
+def _act_by(spec: DeadlineSpec, calendars: CalendarSet, trace: Trace, earliest_event: dt.date | None) -> None:
     """D2: a candidate is never told a later date than the real one, so the date to act by is
     computed without the holidays of years nobody has confirmed yet."""
     if spec.rule.audience != CANDIDATE or trace.last_day is None:
         return
     unconfirmed = {key for key, year in trace.calendars.items() if year.status != CONFIRMED and year.holidays}
-    if not unconfirmed:
+    earlier = earliest_event is not None and earliest_event < trace.event
+    if not unconfirmed and not earlier:
         return
-    safe = _count(spec, spec.rule, calendars.confirmed_only)
+    safe = _count(replace(spec, event=earliest_event) if earlier else spec, spec.rule, calendars.confirmed_only)
     if safe.last_day is None or safe.last_day >= trace.last_day:
         return
     trace.act_by, trace.act_by_deadline = safe.last_day, safe.deadline
+    reasons = []
+    if earlier:
+        reasons.append(f"the event of {_day(trace.event)} would be {_day(earliest_event)} without the "
+                       "unconfirmed holidays of the period that ends on it")
     holidays = sorted({(s.date, s.reason) for s in trace.skipped
                        if (spec.rule.place, s.date.year) in unconfirmed and s.date.weekday() < 5})
-    named = ", ".join(f"{_day(day)} ({name})" for day, name in holidays)
-    years = ", ".join(f"{place} {year}" for place, year in sorted(unconfirmed))
-    text = (f"the date to act by is {_day(safe.last_day)}, not {_day(trace.last_day)}: the later date counts "
-            f"{named} as holiday(s) of a calendar year not yet confirmed ({years}, provisional); until the "
-            "year is confirmed the candidate is shown the date without them (D2)")
+    if holidays:
+        years = ", ".join(f"{place} {year}" for place, year in sorted(unconfirmed))
+        named = ", ".join(f"{_day(day)} ({name})" for day, name in holidays)
+        reasons.append(f"the later date counts {named} as holiday(s) of a calendar year not yet confirmed "
+                       f"({years}, provisional)")
+    text = (f"the date to act by is {_day(safe.last_day)}, not {_day(trace.last_day)}: {'; '.join(reasons)}; "
+            "until the year is confirmed the candidate is shown the date without them (D2)")
     trace.differences.append(text)
     trace.step(text)
 

@@ -32,14 +32,15 @@ def scan_filing_windows(db: Database) -> int:
         for decision in _adverse_unanswered(session, now):
             result = compute(DeadlineSpec.for_rule("review", decision.published_at,
                                                    time_limits(decision.notice_version)), stored_calendars(session))
-            if result.deadline is None or not now < result.deadline <= now + FILING_WINDOW_WARNING:
+            # D2, D5: the candidate is warned of the date to act by, never of a later one
+            if result.act_by_deadline is None or not now < result.act_by_deadline <= now + FILING_WINDOW_WARNING:
                 continue
             candidate = decision.application.candidate
             if enqueue(session, key=f"filing-window/decision-{decision.id}", to=candidate.email,
                        language=candidate.correspondence_language, template="filing-window-closing",
                        context={"notice": decision.application.notice.reference,
                                 "decision": f"{decision.kind} ({decision.phase})", "kind": "review",
-                                "last_day": result.last_day.isoformat()}) is not None:
+                                "last_day": result.act_by.isoformat()}) is not None:
                 queued += 1
     return queued
 

@@ -210,7 +210,7 @@ def step(trigger: str) -> Callable[[Session, DueEvent], str]:
             if window is not None:           # none when an action was already lodged or the window lapsed
                 _tell_candidate(session, event, case, "implied-rejection", {
                     "reply_last_day": event.deadline.last_day.isoformat(),
-                    "court_until": window.deadline("court-action").last_day.isoformat()})
+                    "court_until": timelimits.act_by(window.deadline("court-action")).isoformat()})
         elif trigger == "implied_refusal":       # D8: a negative reply by silence, told by mail too
             _tell_candidate(session, event, case, "case-step", {"step": trigger, "state": case.state.value})
         return f"{trigger} taken"
@@ -221,7 +221,7 @@ def warn_court_window(session: Session, event: DueEvent) -> str:
     remedy = event.case
     parent = remedy.parent or remedy
     _tell_candidate(session, event, parent, "court-window-closing",
-                    {"court_until": event.deadline.last_day.isoformat()})
+                    {"court_until": timelimits.act_by(event.deadline).isoformat()})
     return "candidate warned that the court window is closing"
 
 
@@ -250,8 +250,11 @@ def recompute_deadlines(session: Session, event: DueEvent) -> str:
         for person in _legal_team(session, case):
             enqueue(session, key=f"{event.key}/deadline-{row.id}/user-{person.id}", to=person.email,
                     language=person.language, template="deadline-moved", context=context, case_id=case.id)
-        _tell_candidate(session, event, case, "deadline-moved", context,
-                        key=f"{event.key}/deadline-{row.id}/candidate")
+        if change["before"]["act_by"] != change["after"]["act_by"]:      # D2: the date the candidate acts by
+            _tell_candidate(session, event, case, "deadline-moved",
+                            {**context, "old_last_day": change["before"]["act_by"],
+                             "new_last_day": change["after"]["act_by"]},
+                            key=f"{event.key}/deadline-{row.id}/candidate")
     return f"{moved} open deadline(s) moved"
 
 

@@ -6,7 +6,8 @@ and recomputed when a holiday calendar changes (D2).
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, object_session
@@ -47,15 +48,30 @@ def calendars_of(case: Case) -> CalendarSet:
     return stored_calendars(object_session(case))
 
 
+def _days(row: CaseDeadline) -> dict[str, str | None]:
+    """The dates of a stored deadline that people are shown: the last day the law gives, the date
+    to act by (D2, D5) and the outer limit (D6); rows stored before those existed have the last day."""
+    last_day = row.last_day and row.last_day.isoformat()
+    return {"last_day": last_day, "act_by": row.computation.get("act_by", last_day),
+            "outer_limit": row.computation.get("outer_limit", last_day)}
+
+
+def act_by(row: CaseDeadline) -> date | None:
+    """The date to show whoever must act (D2, D5): for a candidate never later than the real one."""
+    day = _days(row)["act_by"]
+    return day and date.fromisoformat(day)
+
+
 def recompute(row: CaseDeadline) -> dict[str, Any] | None:
     """D2: the deadline again under the calendars in force; what moved, or None if nothing did."""
     result = compute(DeadlineSpec.from_dict(row.spec), calendars_of(row.case))
-    if (result.last_day, result.deadline) == (row.last_day, row.due_at):
+    before = _days(row)
+    after = {key: day and day.isoformat() for key, day in
+             (("last_day", result.last_day), ("act_by", result.act_by), ("outer_limit", result.outer_limit))}
+    if (before, row.due_at) == (after, result.deadline):
         return None
-    moved = {"deadline": row.name, "before": {"last_day": row.last_day and row.last_day.isoformat()},
-             "after": {"last_day": result.last_day and result.last_day.isoformat()}}
     _store(row, result)
-    return moved
+    return {"deadline": row.name, "before": before, "after": after}
 
 
 def _store(row: CaseDeadline, result: DeadlineResult) -> None:
@@ -67,14 +83,37 @@ def _store(row: CaseDeadline, result: DeadlineResult) -> None:
 
 
 def open_deadline(session: Session, case: Case, name: str, rule: str, event: date | datetime,
-                  rule_set: RuleSet | None = None) -> CaseDeadline:
-    """Start the named time limit of ``case`` from ``event`` under the case's rule set."""
+                  rule_set: RuleSet | None = None, after: CaseDeadline | None = None) -> CaseDeadline:
+    """Start the named time limit of ``case`` from ``event`` under the case's rule set; ``after``: the
+    event is the end of that earlier period (D7: the court window from an implied rejection), so the
+    date shown to the candidate does not rest on its unconfirmed holidays either (D2)."""
     spec = DeadlineSpec.for_rule(rule, event, rule_set or rule_set_for(case))
+    if after is not None:
+        spec = replace(spec, after=DeadlineSpec.from_dict(after.spec))
     calendars = stored_calendars(session)
     row = CaseDeadline(case=case, name=name, rule=rule, status=DeadlineStatus.OPEN, created_at=clock.now())
     session.add(row)
     _store(row, compute(spec, calendars))
     return row
+
+
+def record_filing(session: Session, case: Case, rule: str, event: date | datetime, filed_at: datetime,
+                  rule_set: RuleSet | None = None) -> CaseDeadline:
+    """D6: the limit of the filing itself, met at ``filed_at``, with its lateness computed, never refused.
+
+    A filing after the last day but by the outer limit (D5: a notice's limit that does not roll
+    forward; the day Art 3(4)-(5) would give) is flagged ``within-outer-limit``: the deciding body
+    weighs it when it decides on the lateness.
+    """
+    limit = open_deadline(session, case, "filing", rule, event, rule_set)
+    limit.status, limit.met_at = DeadlineStatus.MET, filed_at
+    late_by = limit.due_at and (filed_at - limit.due_at)
+    if late_by and late_by > timedelta(0):
+        case.late, case.lateness_seconds = True, int(late_by.total_seconds())
+        outer = limit.computation.get("outer_limit_utc")
+        within = outer is not None and filed_at <= datetime.fromisoformat(outer)
+        case.flags = [*case.flags, "late", *(["within-outer-limit"] if within else [])]
+    return limit
 
 
 def close(case: Case, name: str, status: DeadlineStatus, at: datetime | None = None) -> CaseDeadline | None:

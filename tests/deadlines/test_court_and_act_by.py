@@ -8,6 +8,7 @@ list typed in again below from the rule book).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -16,7 +17,16 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casework.deadlines import CONFIRMED, CalendarYear, compute_rule, default_calendars, get_rule_set
+from casework.deadlines import (
+    CONFIRMED,
+    CalendarYear,
+    DeadlineSpec,
+    compute,
+    compute_rule,
+    default_calendars,
+    get_rule_set,
+    recompute,
+)
 
 from .oracle import d, nth_working_day
 
@@ -240,3 +250,43 @@ def test_d2_confirming_a_year_only_ever_moves_the_date_to_act_by_towards_the_las
     after = compute_rule("access-confirmatory", event, calendars=calendars)
     assert before.act_by <= after.act_by <= after.last_day == before.last_day
     assert after.act_by == _oracle_act_by(after.spec.rule, event, _confirmed_holidays(calendars["brussels"]))
+
+
+# -- 4. a period that runs from the end of another (D7 chain) -----------------------------------
+
+def _court_window_after_implied_rejection(lodged: str):
+    reply = DeadlineSpec.for_rule("art90-reply", d(lodged))
+    implied = compute(reply).last_day
+    return replace(DeadlineSpec.for_rule("court-action", implied), after=reply)
+
+
+def test_d2_d7_court_window_from_an_implied_rejection_resting_on_an_unconfirmed_holiday():
+    # complaint lodged Thursday 15 January 2026: 4 months end on Friday 15 May 2026, the day after
+    # Ascension on the provisional Brussels 2026 list, so the implied rejection rolls to Monday
+    # 18 May; the court window then ends on Friday 28 August (18 Aug + 10 days). Without the
+    # unconfirmed holiday the rejection is on Friday 15 May and the window ends on Tuesday 25 August.
+    result = compute(_court_window_after_implied_rejection("2026-01-15"))
+    assert (result.last_day, result.last_day.weekday()) == (d("2026-08-28"), FRI)
+    assert (result.act_by, result.act_by.weekday()) == (d("2026-08-25"), TUE)
+    assert "Friday 2026-05-15" in result.trace.differences[0]
+    assert result.depends_on("brussels", 2026) and result.depends_on("court", 2026)
+
+
+def test_d2_d7_once_brussels_2026_is_confirmed_the_court_window_is_recomputed_to_the_full_date(calendars):
+    stored = ("window", _court_window_after_implied_rejection("2026-01-15").to_dict())
+    year = {**calendars["brussels"].year(2026).to_dict(), "status": "confirmed"}
+    [change] = recompute([stored], calendars, calendars.with_year(CalendarYear.from_dict(year)))
+    assert (change.old.act_by, change.new.act_by) == (d("2026-08-25"), d("2026-08-28"))
+    assert change.new.last_day == change.old.last_day
+
+
+def test_d7_the_chained_period_follows_its_earlier_period_when_the_calendar_moves_it(calendars):
+    # the Commission adds Monday 18 May 2026 as a holiday: the implied rejection moves to
+    # Tuesday 19 May and the court window to Monday 31 August (29 Aug is a Saturday)
+    year = calendars["brussels"].year(2026).to_dict()
+    year = {**year, "status": "confirmed",
+            "holidays": [*year["holidays"], {"date": "2026-05-18", "name": "Extra closure (test)"}]}
+    moved = compute(_court_window_after_implied_rejection("2026-01-15"),
+                    calendars.with_year(CalendarYear.from_dict(year)))
+    assert moved.trace.event == d("2026-05-19")
+    assert (moved.last_day, moved.last_day.weekday()) == (d("2026-08-31"), MON)
