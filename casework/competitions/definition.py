@@ -7,11 +7,13 @@ importer can name it. The format is documented in docs/competitions.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..clock import BRUSSELS
+from .rules import Body, ExclusionGround, Recognition
 
 LANGUAGES = ("BG", "ES", "CS", "DA", "DE", "ET", "EL", "EN", "FR", "GA", "HR", "IT", "LV",
              "LT", "HU", "MT", "NL", "PL", "PT", "RO", "SK", "SL", "FI", "SV")   # C4
@@ -47,9 +49,13 @@ class PassMarkSpec:
 
 @dataclass(frozen=True)
 class InvitationCap:
-    """At most ``multiplier`` × places per field go through, ranked by ``ranking`` (C7)."""
+    """At most ``multiplier`` × places per field go through, ranked by ``ranking`` (C7).
+
+    ``ties``: everyone tied with the last invited score goes through too (003 Annex II: "på et
+    hvilket som helst trin"); ``False``: the cap is strict (004 4.3.3 a has no tie rule)."""
     multiplier: Decimal
     ranking: str          # a test code, or "screener"
+    ties: bool = True
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,16 @@ class EligibilityAlternative:
     education: str
     experience_months: int
     field_experience_months: int
+    subject: str | None = None    # C5: the diploma must be in this subject (a key of ``subjects``)
+
+
+@dataclass(frozen=True)
+class EligibilityOptions:
+    """C5 rule-set data (002 1.3, 003 Annex II 1.1) that a notice may change."""
+    volunteering_min_fraction: Decimal = Decimal(1)     # paid volunteering: full working hours
+    military_service_before_diploma: bool = True        # "medmindre andet fremgår af meddelelsen"
+    recognition: str = Recognition.OUTSIDE_EU.value     # which diplomas need recognition
+    identity_document: bool = True                      # valid at the application deadline
 
 
 @dataclass(frozen=True)
@@ -102,6 +118,19 @@ class NoticeDefinition:
     final_score: tuple[str, ...]        # tests summed for the final ranking (C9, C11, C12)
     fields: tuple[FieldSpec, ...]
     phases: tuple[PhaseSpec, ...]
+    # C5: subjects a diploma may be required to be in, code -> the notice's words
+    subjects: dict[str, str] = dc_field(default_factory=dict)
+    eligibility_rules: EligibilityOptions = dc_field(default_factory=lambda: EligibilityOptions())
+    # C5, C15, R2: who decides an exclusion on a ground, where the notice departs from the
+    # defaults of rules.DEFAULT_DECIDING_BODY (ground value -> "epso" or "board")
+    deciding_bodies: dict[str, str] = dc_field(default_factory=dict)
+    screener_language: str = "2"        # C4: the talent screener is filled in language 2 (003)
+
+    def deciding_body(self, ground: str) -> str:
+        """C5, C15, R2: the body that decides an exclusion on ``ground`` under this notice."""
+        from .rules import deciding_body
+        return deciding_body(ExclusionGround(ground), {ExclusionGround(g): Body(b) for g, b in
+                                                       self.deciding_bodies.items()}).value
 
     def field(self, code: str) -> FieldSpec:
         for spec in self.fields:
@@ -254,7 +283,7 @@ def _phase(r: _Reader) -> PhaseSpec:
     cap = None
     if "invitation_cap" in r.data:
         c = r.child("invitation_cap")
-        cap = InvitationCap(c.decimal("multiplier"), c.text("ranking"))
+        cap = InvitationCap(c.decimal("multiplier"), c.text("ranking"), c.get("ties", True, bool))
         if cap.multiplier <= 0:
             raise DefinitionError(c._p("multiplier"), "must be positive")
     return PhaseSpec(code, r.text("name", code), kind, author, tests, tuple(marks), cap)
@@ -267,16 +296,21 @@ def _range(r: _Reader, key: str) -> tuple[int, int]:
     return value[0], value[1]
 
 
-def _field(r: _Reader, levels: tuple[str, ...], weights_range: tuple[int, int]) -> FieldSpec:
+def _field(r: _Reader, levels: tuple[str, ...], weights_range: tuple[int, int],
+           subjects: dict[str, str]) -> FieldSpec:
     alternatives = []
     for i in range(len(r.list("eligibility"))):
         a = r.item("eligibility", i)
         education = a.text("education")
         if education not in levels:
             raise DefinitionError(a._p("education"), f"unknown education level {education!r}")
+        subject = a.text("subject", None)
+        if subject is not None and subject not in subjects:
+            raise DefinitionError(a._p("subject"), f"unknown subject {subject!r} "
+                                  f"(the notice's subjects: {', '.join(subjects) or 'none'})")
         alternatives.append(EligibilityAlternative(
             a.text("label"), education, a.get("experience_months", 0, int),
-            a.get("field_experience_months", 0, int)))
+            a.get("field_experience_months", 0, int), subject))
     weights = {}
     for i in range(len(r.list("screener", []))):
         q = r.item("screener", i)
@@ -295,7 +329,8 @@ def parse_definition(data: Any) -> NoticeDefinition:
     levels = tuple(r.list("education_levels"))
     scale = r.child("screener_scale")
     weights_range, marks_range = _range(scale, "weight"), _range(scale, "mark")
-    fields = tuple(_field(r.item("fields", i), levels, weights_range)
+    subjects = _subjects(r)
+    fields = tuple(_field(r.item("fields", i), levels, weights_range, subjects)
                    for i in range(len(r.list("fields"))))
     if not fields:
         raise DefinitionError("fields", "a notice has at least one field")
@@ -321,6 +356,9 @@ def parse_definition(data: Any) -> NoticeDefinition:
     if results not in ("per-phase", "at-end"):
         raise DefinitionError("results", 'must be "per-phase" or "at-end"')
     rule_set = r.get("rule_set", {"base": "2022"}, dict)
+    screener_language = str(r.get("screener_language", "2", (str, int)))
+    if screener_language not in ("1", "2"):
+        raise DefinitionError("screener_language", 'must be "1" or "2"')
     return NoticeDefinition(
         reference=r.text("reference"), title=r.text("title"),
         grades=tuple(r.list("grades")), published_on=_date(r, "published_on"),
@@ -332,5 +370,48 @@ def parse_definition(data: Any) -> NoticeDefinition:
         reserve_list_validity_months=r.positive_int("reserve_list_validity_months"),
         doctorate_max_months=r.get("doctorate_max_months", 36, int),
         education_levels=levels, screener_weights=weights_range, screener_marks=marks_range,
-        final_score=final, fields=fields, phases=phases,
+        final_score=final, fields=fields, phases=phases, subjects=subjects,
+        eligibility_rules=_eligibility_options(r), deciding_bodies=_deciding_bodies(r),
+        screener_language=screener_language,
     )
+
+
+def _subjects(r: _Reader) -> dict[str, str]:
+    """C5: ``"subjects": {"ict": "IKT og/eller relaterede områder"}``."""
+    value = r.get("subjects", {}, dict)
+    for code, words in value.items():
+        if not isinstance(words, str) or not words.strip():
+            raise DefinitionError(f"subjects.{code}", "must be the notice's words for the subject")
+    return dict(value)
+
+
+def _eligibility_options(r: _Reader) -> EligibilityOptions:
+    """C5: ``"eligibility_rules": {"volunteering_min_fraction": 1, "recognition": "all", ...}``."""
+    if "eligibility_rules" not in r.data:
+        return EligibilityOptions()
+    e = r.child("eligibility_rules")
+    unknown = set(e.data) - {"volunteering_min_fraction", "military_service_before_diploma",
+                             "recognition", "identity_document"}
+    if unknown:
+        raise DefinitionError(e._p(sorted(unknown)[0]), "unknown eligibility rule")
+    share = e.decimal("volunteering_min_fraction", 1)
+    if not 0 < share <= 1:
+        raise DefinitionError(e._p("volunteering_min_fraction"), "must be a share of full time in (0, 1]")
+    recognition = e.text("recognition", Recognition.OUTSIDE_EU.value)
+    if recognition not in {x.value for x in Recognition}:
+        raise DefinitionError(e._p("recognition"),
+                              f"must be one of {', '.join(x.value for x in Recognition)}")
+    return EligibilityOptions(share, e.get("military_service_before_diploma", True, bool),
+                              recognition, e.get("identity_document", True, bool))
+
+
+def _deciding_bodies(r: _Reader) -> dict[str, str]:
+    """C5, C15, R2: ``"deciding_bodies": {"general_eligibility": "board"}``."""
+    value = r.get("deciding_bodies", {}, dict)
+    grounds = {g.value for g in ExclusionGround}
+    for ground, body in value.items():
+        if ground not in grounds:
+            raise DefinitionError(f"deciding_bodies.{ground}", f"unknown exclusion ground {ground!r}")
+        if body not in ("epso", "board"):
+            raise DefinitionError(f"deciding_bodies.{ground}", 'must be "epso" or "board"')
+    return dict(value)

@@ -225,6 +225,9 @@ class Decision(Base):
     phase: Mapped[str] = mapped_column(String(40))
     outcome: Mapped[Status] = mapped_column(_enum(Status))
     ground: Mapped[str | None] = mapped_column(String(60))    # C15 exclusion ground
+    # C15: the claim this exclusion admits ("force-majeure": not booking or not attending a test
+    # stands unless circumstances beyond the candidate's control are proven, 004 4.4 (4))
+    admits: Mapped[str | None] = mapped_column(String(40))
     reason: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime] = mapped_column(Instant())
     source: Mapped[str | None] = mapped_column(String(100))   # e.g. the case behind a reinstatement

@@ -71,20 +71,63 @@ class FieldReport:
                 "outcomes": dict(self.outcomes), "cutoff": self.cutoff}
 
 
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
 def profile_of(data: dict[str, Any]) -> rules.CandidateProfile:
-    """The declared profile (C5) as the eligibility rules' plain data."""
+    """The declared profile (C5) as the eligibility rules' plain data: diplomas (subjects, issued
+    outside the EU, recognised), periods of experience (kind, share, flags) and the validity of
+    the identity document."""
     return rules.CandidateProfile(
-        diplomas=tuple(rules.Diploma(d["level"], date.fromisoformat(d["awarded_on"]))
+        diplomas=tuple(rules.Diploma(d["level"], date.fromisoformat(d["awarded_on"]),
+                                     subjects=tuple(d.get("subjects", ())),
+                                     outside_eu=d.get("outside_eu", False), recognised=d.get("recognised"))
                        for d in data.get("diplomas", [])),
         experiences=tuple(
             rules.Experience(
-                start=date.fromisoformat(e["start"]),
-                end=date.fromisoformat(e["end"]) if e.get("end") else None,
+                start=date.fromisoformat(e["start"]), end=_day(e.get("end")),
                 fraction=rules.exact(str(e.get("fraction", 1))),
                 in_field=e.get("in_field", False), paid=e.get("paid", True),
                 kind=e.get("kind", "job"), relevant=e.get("relevant", True),
-                degree_awarded_on=date.fromisoformat(e["degree_awarded_on"]) if e.get("degree_awarded_on") else None)
-            for e in data.get("experience", [])))
+                degree_awarded_on=_day(e.get("degree_awarded_on")),
+                under_contract=e.get("under_contract", False),
+                statutory_months=(None if e.get("statutory_months") is None
+                                  else rules.exact(str(e["statutory_months"]))))
+            for e in data.get("experience", [])),
+        identity_document_valid_until=_day(data.get("identity_document_valid_until")))
+
+
+def eligibility_rules(spec: NoticeDefinition) -> rules.EligibilityRules:
+    """C5: the notice's eligibility data for the rules."""
+    options = spec.eligibility_rules
+    return rules.EligibilityRules(
+        rules.EducationLevels(spec.education_levels), spec.doctorate_max_months,
+        volunteering_min_fraction=options.volunteering_min_fraction,
+        military_service_before_diploma=options.military_service_before_diploma,
+        recognition=options.recognition)
+
+
+def judge_eligibility(spec: NoticeDefinition, field_code: str, profile: dict[str, Any]
+                      ) -> tuple[str | None, str]:
+    """C5 for one declared profile at the notice's application deadline (C3; after an amendment
+    that moved it, the new one: C14). Returns ``(None, "")`` when eligible, else the exclusion
+    ground (general conditions first) and the reasons in words (every failed condition)."""
+    as_at = spec.application_deadline.astimezone(BRUSSELS).date()
+    declared = profile_of(profile or {})
+    general = rules.check_general(declared, as_at) if spec.eligibility_rules.identity_document else ()
+    alternatives = [rules.Alternative(a.label, a.education, a.experience_months,
+                                      a.field_experience_months, subject=a.subject)
+                    for a in spec.field(field_code).eligibility]
+    result = rules.check_eligibility(declared, alternatives, as_at, eligibility_rules(spec))
+    reasons = list(general)
+    if not result.eligible:
+        reasons += [f"({o.label}) " + ", ".join(o.failures) for o in result.per_alternative]
+    if general:
+        return rules.ExclusionGround.GENERAL_ELIGIBILITY.value, "; ".join(reasons)
+    if not result.eligible:
+        return rules.ExclusionGround.SPECIFIC_ELIGIBILITY.value, "; ".join(reasons)
+    return None, ""
 
 
 def _phase_tests(spec: NoticeDefinition, phase: PhaseSpec, nxt: PhaseSpec | None) -> set[str]:
@@ -170,8 +213,13 @@ class _Run:
 
     def out(self, c: Candidate, status: Status, kind: str, reason: str, ground: str | None = None,
             author: str | None = None) -> None:
+        admits = None
+        if ground is not None:     # C15, R2: the notice says who decides on this ground
+            author = author or self.spec.deciding_body(ground)
+            claim = rules.admitted_claim(rules.ExclusionGround(ground))
+            admits = None if claim is None else claim.value
         self.outcomes.append(Outcome(c.id, self.phase.code, status, kind, self.phase.code,
-                                     author or self.phase.author, reason, ground))
+                                     author or self.phase.author, reason, ground, admits))
         self.report.outcomes[kind] += 1
 
     def wait(self, c: Candidate, why: str) -> None:
@@ -194,23 +242,18 @@ class _Run:
         return through
 
     def eligibility(self, people: list[Candidate]) -> list[Candidate]:
-        """C5: alternatives per field, judged at the application deadline."""
-        field_spec = self.spec.field(self.field.code)
-        alternatives = [rules.Alternative(a.label, a.education, a.experience_months,
-                                          a.field_experience_months) for a in field_spec.eligibility]
-        eligibility_rules = rules.EligibilityRules(rules.EducationLevels(self.spec.education_levels),
-                                                   self.spec.doctorate_max_months)
-        as_at = self.spec.application_deadline.astimezone(BRUSSELS).date()
+        """C5: the general conditions the data can show (the identity document) and the field's
+        alternatives, judged at the application deadline of the notice version in force (C3,
+        C14). Who decides the exclusion is data of the notice (C5, R2): by default EPSO the
+        general and the board the specific conditions (002 footnote 16); the board all of
+        them in AD/402/23 (004 4.3.3 b)."""
         through = []
         for c in people:
-            result = rules.check_eligibility(profile_of(c.profile or {}), alternatives,
-                                             as_at, eligibility_rules)
-            if result.eligible:
+            ground, reasons = judge_eligibility(self.spec, self.field.code, c.profile or {})
+            if ground is None:
                 through.append(c)
             else:
-                reasons = "; ".join(f"({o.label}) " + ", ".join(o.failures) for o in result.per_alternative)
-                self.out(c, Status.EXCLUDED, "excluded", reasons,
-                         ground=rules.ExclusionGround.SPECIFIC_ELIGIBILITY.value)
+                self.out(c, Status.EXCLUDED, "excluded", reasons, ground=ground)
         return through
 
     def screener(self, people: list[Candidate]) -> list[Candidate]:
@@ -244,17 +287,31 @@ class _Run:
                 elif self.catching_up:
                     self.wait(c, "test not taken yet")
                 else:        # only missing marks: the test was not taken (C15)
-                    self.out(c, Status.EXCLUDED, "excluded", first.failures[0].reason, author="epso",
-                             ground=rules.ExclusionGround.NO_BOOKING_OR_ABSENCE.value)
+                    self.absent(c, first.failures)
                 continue
             second = evaluate_inclusive(c.marks, c.before, rest)
             if second.passed:
                 through.append(c)
-            elif any(f.achieved is None for f in second.failures) and self.catching_up:
+                continue
+            failed = [f for f in second.failures if f.achieved is not None]
+            if failed:      # a real failure decides, as for the eliminatory pass marks
+                self.out(c, Status.ELIMINATED, "failed", "; ".join(f.reason for f in failed))
+            elif self.catching_up:
                 self.wait(c, "test not taken yet")
-            else:
-                self.out(c, Status.ELIMINATED, "failed", "; ".join(f.reason for f in second.failures))
+            else:           # no mark at all for a later test: absent (C15, by EPSO), not failed
+                self.absent(c, second.failures)
         return through
+
+    def absent(self, c: Candidate, failures: tuple[rules.PassFailure, ...]) -> None:
+        """C15: not booking or not attending a test ends the candidate's participation, unless they
+        prove circumstances beyond their control or force majeure (004 4.4 (4)): the exclusion
+        records that the claim is open (``Decision.admits``), see :func:`decide_force_majeure`."""
+        named = {t for f in failures for t in f.spec.tests}
+        missing = [t.code for t in self.phase.tests if t.code in named and t.code not in c.marks]
+        self.out(c, Status.EXCLUDED, "excluded",
+                 f"no mark for {', '.join(missing)}: the test was not booked or not taken "
+                 "(unless circumstances beyond the candidate's control or force majeure are proven)",
+                 ground=rules.ExclusionGround.NO_BOOKING_OR_ABSENCE.value)
 
     def final_scores(self, people: list[Candidate]) -> dict[int, Decimal]:
         """Final scores (C9); a candidate without all the final-score marks cannot be placed."""
@@ -363,14 +420,17 @@ class _Run:
                 raise CompetitionError(f"field {self.field.code}: no {cap_spec.ranking} score for "
                                        f"{len(missing)} candidate(s), e.g. application id {missing[0]}")
             cap = rules.invitation_cap(self.places, cap_spec.multiplier)
-            selection = rules.select_with_ties(scores, cap, reinstated=[c.id for c in through if c.reinstated])
+            selection = rules.select_with_ties(scores, cap, reinstated=[c.id for c in through if c.reinstated],
+                                               ties=cap_spec.ties)    # C7: the notice's tie rule
             chosen = set(selection.selected)
             self.report.cutoff = None if selection.cutoff_score is None else str(selection.cutoff_score)
             for c in through:
                 if c.id not in chosen:
                     self.out(c, Status.ELIMINATED, "not-invited",
                              f"not among the {cap} best by {cap_spec.ranking} "
-                             f"(cut-off {self.report.cutoff}, C7)")
+                             f"(cut-off {self.report.cutoff}, C7"
+                             + ("" if cap_spec.ties else "; a strict cap: the notice lets no tie "
+                                "at the cut-off go beyond it") + ")")
         for c in through:
             if c.id in chosen:
                 kind = "invited" if cap_spec else "admitted"

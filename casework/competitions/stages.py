@@ -27,6 +27,7 @@ class Outcome:
     author: str                # "board" or "epso" or "appointing-authority"
     reason: str | None = None
     ground: str | None = None  # C15
+    admits: str | None = None  # C15: the claim the exclusion admits, e.g. "force-majeure"
 
 
 def record_outcomes(session: Session, outcomes: list[Outcome], *, notice_version_id: int,
@@ -44,7 +45,7 @@ def record_outcomes(session: Session, outcomes: list[Outcome], *, notice_version
         insert(Decision).returning(Decision.id, sort_by_parameter_order=True),
         [{"application_id": o.application_id, "notice_version_id": notice_version_id,
           "kind": o.kind, "author": Body(o.author), "phase": o.decided_at_phase,
-          "outcome": o.status, "ground": o.ground, "reason": o.reason,
+          "outcome": o.status, "ground": o.ground, "admits": o.admits, "reason": o.reason,
           "published_at": published_at, "source": source} for o in outcomes]))
     session.execute(insert(StageEvent), [
         {"application_id": o.application_id, "decision_id": d, "phase": o.phase,
@@ -65,12 +66,13 @@ _POSTGRES_OUTCOMES = text("""
 WITH o AS (
     SELECT * FROM unnest(CAST(:app AS integer[]), CAST(:phase AS text[]), CAST(:status AS text[]),
                          CAST(:kind AS text[]), CAST(:author AS text[]), CAST(:decided AS text[]),
-                         CAST(:reason AS text[]), CAST(:ground AS text[]))
-           AS o(application_id, phase, status, kind, author, decided, reason, ground)
+                         CAST(:reason AS text[]), CAST(:ground AS text[]), CAST(:admits AS text[]))
+           AS o(application_id, phase, status, kind, author, decided, reason, ground, admits)
 ), d AS (
     INSERT INTO decisions (application_id, notice_version_id, kind, author, phase, outcome, ground,
-                           reason, published_at, source)
-    SELECT application_id, :version, kind, author, decided, status, ground, reason, :at, :source FROM o
+                           admits, reason, published_at, source)
+    SELECT application_id, :version, kind, author, decided, status, ground, admits, reason, :at, :source
+    FROM o
     RETURNING id, application_id
 ), history AS (
     INSERT INTO stage_events (application_id, decision_id, phase, status, at, actor)
@@ -89,17 +91,19 @@ def _record_outcomes_postgresql(session: Session, outcomes: list[Outcome], notic
         "status": [o.status.value for o in outcomes], "kind": [o.kind for o in outcomes],
         "author": [Body(o.author).value for o in outcomes],
         "decided": [o.decided_at_phase for o in outcomes], "reason": [o.reason for o in outcomes],
-        "ground": [o.ground for o in outcomes], "version": notice_version_id, "at": published_at,
+        "ground": [o.ground for o in outcomes], "admits": [o.admits for o in outcomes],
+        "version": notice_version_id, "at": published_at,
         "source": source, "actor": actor})
 
 
 def record_outcome(session: Session, application: Application, *, phase: str, status: Status,
                    kind: str, author: str, actor: str, published_at: datetime,
                    reason: str | None = None, ground: str | None = None,
-                   decided_at_phase: str | None = None, source: str | None = None) -> Decision:
+                   decided_at_phase: str | None = None, source: str | None = None,
+                   admits: str | None = None) -> Decision:
     """One decision for one candidate (exclusion, withdrawal, reinstatement...)."""
     outcome = Outcome(application.id, phase, status, kind, decided_at_phase or application.phase,
-                      author, reason, ground)
+                      author, reason, ground, admits)
     record_outcomes(session, [outcome], notice_version_id=application.notice.current.id,
                     published_at=published_at, actor=actor, source=source)
     session.refresh(application)
@@ -107,14 +111,19 @@ def record_outcome(session: Session, application: Application, *, phase: str, st
                           .order_by(Decision.id.desc()).limit(1))
 
 
-def exclude(session: Session, application: Application, *, ground: str, author: str,
+def exclude(session: Session, application: Application, *, ground: str, author: str | None = None,
             actor: str, published_at: datetime, reason: str) -> Decision:
-    """C15: exclusion at the candidate's current stage, with its ground and deciding body."""
+    """C15: exclusion at the candidate's current stage, with its ground and deciding body (by
+    default the body the notice names for the ground, C5, R2) and the claim it admits."""
     if application.status is not Status.ACTIVE:
         raise CompetitionError(f"application {application.number} is {application.status.value}, not active")
+    from . import rules
+    from .notices import definition
+    claim = rules.admitted_claim(rules.ExclusionGround(ground))
+    author = author or definition(application.notice.current).deciding_body(ground)
     return record_outcome(session, application, phase=application.phase, status=Status.EXCLUDED,
                           kind="exclusion", author=author, actor=actor, published_at=published_at,
-                          reason=reason, ground=ground)
+                          reason=reason, ground=ground, admits=None if claim is None else claim.value)
 
 
 def last_exclusion(session: Session, application: Application) -> Decision | None:

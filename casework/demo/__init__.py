@@ -61,7 +61,8 @@ class _Maker:
         level = {lang1: dict.fromkeys(SKILLS, "C2"), lang2: dict.fromkeys(SKILLS, rnd.choice(["B2", "C1"]))}
         top = spec.education_levels[-1]
         start_year = rnd.randint(2000, 2010) if eligible else rnd.randint(2018, 2019)
-        profile = {"diplomas": [{"level": top, "awarded_on": f"{start_year}-06-30"}],
+        profile = {"diplomas": [{"level": top, "awarded_on": f"{start_year}-06-30",
+                                 "subjects": list(spec.subjects)}],   # C5: in the notice's subjects
                    "experience": [{"start": f"{start_year}-09-01", "end": "2021-12-31",
                                    "fraction": rnd.choice(["1", "1", "1", "0.8"]), "in_field": True}]}
         return apps.file_application(

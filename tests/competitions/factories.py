@@ -67,11 +67,17 @@ def levels(**by_language: str) -> dict[str, dict[str, str]]:
     return {lang: dict.fromkeys(SKILLS, level) for lang, level in by_language.items()}
 
 
+# C5: the subjects the demo notices require of a degree (AD/398/22 "ict", AST/151/22 (a) "duties")
+SUBJECTS = ["ict", "duties"]
+
+
 def profile(diploma: str = "degree-4y", awarded_on: str = "2008-06-30",
-            *jobs: dict[str, Any]) -> dict[str, Any]:
-    """A declared profile (C5); by default 4-year degree + ICT work in the field since 2008."""
-    return {"diplomas": [{"level": diploma, "awarded_on": awarded_on}],
-            "experience": list(jobs) or [job("2008-09-01")]}
+            *jobs: dict[str, Any], subjects: list[str] | None = None, **extra: Any) -> dict[str, Any]:
+    """A declared profile (C5); by default a 4-year degree in ICT + ICT work in the field since
+    2008. ``extra``: more keys of the profile (``identity_document_valid_until``)."""
+    return {"diplomas": [{"level": diploma, "awarded_on": awarded_on,
+                          "subjects": SUBJECTS if subjects is None else subjects}],
+            "experience": list(jobs) or [job("2008-09-01")], **extra}
 
 
 def job(start: str, end: str | None = None, fraction: str = "1", in_field: bool = True,

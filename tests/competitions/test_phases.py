@@ -53,7 +53,7 @@ def test_c5_experience_before_the_diploma_not_counted(session, frozen):
 def test_c5_no_qualifying_diploma(session, frozen):
     notice, [a] = _eligibility(session, frozen, f.profile("post-secondary-2y", "2005-06-30"))
     _assert_excluded_at_eligibility(session, notice, a,
-                                    "(a) no diploma of level degree-4y or higher awarded by 2022-03-22",
+                                    "(a) no diploma of level degree-4y or higher in subject ict awarded by 2022-03-22",
                                     "(b) no diploma of level degree-3y")
 
 
@@ -178,20 +178,45 @@ def test_c8_ad402_combined_pass_marks(session, frozen):
     assert all(s.state is ScoreState.RECORDED for s in ok.scores)
 
 
-def test_c7_ad402_cap_is_one_and_a_half_times_places_by_field_mcq(session, frozen):
-    # places 2 → 1.5 × 2 = 3 marked, ties at 28 both go
-    doc_notice = f.publish(session, f.AD402, only_fields=("1",), places={"1": 2})
-    people = [f.apply(session, doc_notice, language_1="DE", language_2="FR",
+def _ad402_tests_closed(session, frozen, field_mcq, **tweaks):
+    notice = f.publish(session, f.AD402, only_fields=("1",), places={"1": 2}, **tweaks)
+    people = [f.apply(session, notice, language_1="DE", language_2="FR",
                       levels=f.levels(DE="C2", FR="B2"), profile=f.profile("degree-3y", "2020-06-30"))
-              for _ in range(5)]
-    f.after_deadline(frozen, doc_notice)
-    f.close(session, doc_notice, "application")
-    for a, m in zip(people, (30, 29, 28, 28, 20)):
+              for _ in field_mcq]
+    f.after_deadline(frozen, notice)
+    f.close(session, notice, "application")
+    for a, m in zip(people, field_mcq):
         f.marks(session, a, numerical=8, verbal=10, abstract=10, field_mcq=m)
-    [report] = f.close(session, doc_notice, "tests")
+    [report] = f.close(session, notice, "tests")
     f.refresh(session, *people)
+    return people, report
+
+
+def test_c7_ad402_cap_is_strict_no_tie_rule_of_its_own(session, frozen):
+    # 004 4.3.3 a: "højst 1,5 gange" and no tie rule: places 2 → at most 3 marked. The two tied
+    # at 28 would make 4: neither is split off by listing order, both stay out.
+    people, report = _ad402_tests_closed(session, frozen, (30, 29, 28, 28, 20))
+    assert [a.phase for a in people] == ["marking-eligibility"] * 2 + ["tests"] * 3
+    assert all(a.status is Status.ELIMINATED for a in people[2:])
+    assert f.last_decision(session, people[2]).reason == (
+        "not among the 3 best by field-mcq (cut-off 29, C7; a strict cap: the notice lets no tie "
+        "at the cut-off go beyond it)")
+    assert report.cutoff == "29"
+
+
+def test_c7_ad402_strict_cap_filled_exactly_when_no_tie_straddles_it(session, frozen):
+    people, report = _ad402_tests_closed(session, frozen, (30, 29, 28, 27, 20))
+    assert [a.phase for a in people] == ["marking-eligibility"] * 3 + ["tests"] * 2
+    assert report.cutoff == "28"
+
+
+def test_c7_ties_at_the_cutoff_all_go_where_the_notice_says_so(session, frozen):
+    # The same cap with the tie rule of 003 Annex II ("vil de alle gå videre"), as notice data.
+    doc = f.document(f.AD402)
+    marking = next(p for p in doc["phases"] if p["code"] == "marking-eligibility")
+    marking["invitation_cap"]["ties"] = True
+    people, report = _ad402_tests_closed(session, frozen, (30, 29, 28, 28, 20), phases=doc["phases"])
     assert [a.phase for a in people] == ["marking-eligibility"] * 4 + ["tests"]
-    assert people[4].status is Status.ELIMINATED
     assert f.last_decision(session, people[4]).reason == "not among the 3 best by field-mcq (cut-off 28, C7)"
     assert report.cutoff == "28"
 

@@ -1,7 +1,8 @@
-"""C5 specific eligibility: alternatives of (education, experience) per field.
+"""C5 eligibility: general conditions (the identity document) and the specific conditions,
+alternatives of (education, experience) per field.
 
-Judged as at the application deadline (C3): only diplomas awarded and work
-done on or before ``as_at`` count.
+Judged as at the application deadline (C3), which after an amendment that moves it is the new
+deadline (C14, 004): only diplomas awarded and work done on or before ``as_at`` count.
 
 Month counting (documented choice, see ``month_measure``): every calendar day
 is worth ``1 / (days in its calendar month)`` of a month, multiplied by the
@@ -11,18 +12,38 @@ the leap days; partial months count pro rata to their own length. All sums are
 ``fractions.Fraction`` so a candidate exactly at the threshold is never failed
 by rounding.
 
-Rules (002 1.3 b, 003 section 3):
-- experience counts only from the award date (that day included) of the
-  alternative's qualifying diploma: the earliest awarded diploma at or above
-  the required level, so each alternative may count from a different date;
+Rules (002 1.3 a-b, 003 section 3 and Annex II 1.1; every number and option is rule-set or
+notice data in :class:`EligibilityRules` / :class:`Alternative`):
+- the qualifying diploma of an alternative is the earliest diploma awarded by ``as_at`` at or
+  above the required level, in the subject the alternative requires (003 3.3: "inden for IKT
+  og/eller relaterede områder"; AST/151/22 (a): "med relevans for arbejdsopgaverne"), and
+  recognised by a Member State where it has to be (002 1.3 a: a diploma from outside the EU;
+  003 Annex II 1.1 a: every diploma, "hvad enten de er udstedt i et EU-land eller et
+  tredjeland" -- ``EligibilityRules.recognition``);
+- experience counts only from the award date (that day included) of that diploma, except
+  compulsory military service, which counts before or after it (002 1.3 b, "medmindre andet
+  fremgår af meddelelsen": ``EligibilityRules.military_service_before_diploma``) and only up to
+  the statutory duration of the service in the candidate's Member State (``statutory_months``
+  of the declared period, when known);
 - the deadline day itself counts (day granularity; the time of day of the
   deadline is the caller's concern);
 - part-time counts pro rata (6 months at 1/2 time = 3 months);
 - a doctorate counts, paid or not, up to a cap (3 years in 002; data) and only
   if the degree was awarded by ``as_at``;
+- maternity, paternity, adoption and parental leave count when taken under an employment
+  contract (002 1.3 b: "inden for rammerne af en ansættelseskontrakt"), never when the event
+  happened while the candidate was seeking work;
+- volunteering counts only when paid and at the hours of a traditional job (002 1.3 b: "ud fra
+  et timemæssigt synspunkt ... kunne sidestilles med en traditionel beskæftigelse"): at least
+  ``EligibilityRules.volunteering_min_fraction`` of full time (1 by default: full working hours);
 - unpaid work and unpaid traineeships do not count;
 - overlapping periods are not double-counted: on any day the counted fraction
-  is capped at full time (1).
+  is capped at full time (1); capped kinds (military service, doctorate) only fill what the
+  uncapped ones leave of a day, so they do not use up their cap alongside a full-time job.
+
+General conditions (002 1.3 a, 003 Annex II 1.2): the identity document proving nationality
+must be valid at the application deadline (``check_general``). The other general conditions
+(civil rights, military-service obligations, character) are sworn at validation (C3).
 """
 
 from __future__ import annotations
@@ -64,12 +85,35 @@ class ExperienceKind(str, Enum):
     JOB = "job"
     DOCTORATE = "doctorate"
     TRAINEESHIP = "traineeship"
+    MILITARY_SERVICE = "military_service"  # compulsory military service (002 1.3 b)
+    PARENTAL_LEAVE = "parental_leave"  # maternity / paternity / adoption / parental leave
+    VOLUNTEERING = "volunteering"
+
+
+class Recognition(str, Enum):
+    """Which diplomas need a Member State's recognition to count (C5)."""
+
+    OUTSIDE_EU = "outside-eu"  # 002 1.3 a: "Hvis ansøgeren har studeret i et land uden for EU"
+    ALL = "all"  # 003 Annex II 1.1 a: "hvad enten de er udstedt i et EU-land eller et tredjeland"
 
 
 @dataclass(frozen=True)
 class Diploma:
+    """A declared diploma. ``subjects``: the subject codes it is in (e.g. ``"ict"``), for an
+    alternative that requires one; ``outside_eu``: issued outside the EU; ``recognised``: a
+    Member State's official body recognised it (None: not stated)."""
+
     level: str
     awarded_on: date
+    subjects: tuple[str, ...] = ()
+    outside_eu: bool = False
+    recognised: bool | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.subjects, str):
+            object.__setattr__(self, "subjects", (self.subjects,))
+        else:
+            object.__setattr__(self, "subjects", tuple(self.subjects))
 
 
 @dataclass(frozen=True)
@@ -80,6 +124,9 @@ class Experience:
     ``in_field``: counts towards the in-field requirement (implies relevant).
     ``fraction``: share of full time (1 = full time, 1/2 = half time).
     ``degree_awarded_on``: for doctorates, the date the degree was obtained.
+    ``under_contract``: for leave, taken under an employment contract (002 1.3 b).
+    ``statutory_months``: for compulsory military service, the statutory duration in the
+    candidate's Member State (002 1.3 b); None = not capped.
     """
 
     start: date
@@ -90,6 +137,8 @@ class Experience:
     kind: ExperienceKind = ExperienceKind.JOB
     relevant: bool = True
     degree_awarded_on: date | None = None
+    under_contract: bool = False
+    statutory_months: Number | None = None
 
     def __post_init__(self) -> None:
         f = exact(self.fraction, what="experience fraction")
@@ -98,19 +147,23 @@ class Experience:
         if self.end is not None and self.end < self.start:
             raise ValueError(f"experience ends ({self.end}) before it starts ({self.start})")
         object.__setattr__(self, "kind", ExperienceKind(self.kind))
+        if self.statutory_months is not None and exact(self.statutory_months, what="statutory months") < 0:
+            raise ValueError(f"statutory months must be >= 0, got {self.statutory_months!r}")
 
 
 @dataclass(frozen=True)
 class CandidateProfile:
     diplomas: tuple[Diploma, ...] = ()
     experiences: tuple[Experience, ...] = ()
+    identity_document_valid_until: date | None = None  # None: not yet provided
 
 
 @dataclass(frozen=True)
 class Alternative:
     """One way of meeting a field's specific conditions (C5), e.g. "(a)".
 
-    ``doctorate_cap_months`` overrides the rule set's cap when not None.
+    ``doctorate_cap_months`` overrides the rule set's cap when not None; ``subject``: the
+    subject code the qualifying diploma must be in (None: any subject).
     """
 
     label: str
@@ -118,14 +171,24 @@ class Alternative:
     min_experience_months: Number = 0
     min_field_experience_months: Number = 0
     doctorate_cap_months: Number | None = None
+    subject: str | None = None
 
 
 @dataclass(frozen=True)
 class EligibilityRules:
-    """Rule-set data: level order and the doctorate cap (002 1.3: 3 years)."""
+    """Rule-set and notice data (002 1.3, 003 Annex II 1.1)."""
 
     levels: EducationLevels
     doctorate_cap_months: Number | None = None  # None = no cap
+    volunteering_min_fraction: Number = 1
+    military_service_before_diploma: bool = True
+    recognition: Recognition = Recognition.OUTSIDE_EU
+
+    def __post_init__(self) -> None:
+        v = exact(self.volunteering_min_fraction, what="volunteering minimum share")
+        if not 0 < v <= 1:
+            raise ValueError(f"volunteering minimum share must be in (0, 1], got {self.volunteering_min_fraction!r}")
+        object.__setattr__(self, "recognition", Recognition(self.recognition))
 
 
 @dataclass(frozen=True)
@@ -160,21 +223,44 @@ def month_measure(start: date, end: date) -> Fraction:
     return total
 
 
+def recognised(diploma: Diploma, recognition: Recognition = Recognition.OUTSIDE_EU) -> bool:
+    """C5: does the diploma count as far as recognition goes? One that needs a Member State's
+    recognition counts only when it is recorded as recognised."""
+    needs = diploma.outside_eu or Recognition(recognition) is Recognition.ALL
+    return not needs or diploma.recognised is True
+
+
 def qualifying_diploma(
-    diplomas: Iterable[Diploma], min_education: str, levels: EducationLevels, as_at: date
+    diplomas: Iterable[Diploma],
+    min_education: str,
+    levels: EducationLevels,
+    as_at: date,
+    *,
+    subject: str | None = None,
+    recognition: Recognition = Recognition.OUTSIDE_EU,
 ) -> Diploma | None:
-    """Earliest diploma awarded by ``as_at`` at or above ``min_education``."""
+    """Earliest diploma awarded by ``as_at`` at or above ``min_education``, in ``subject`` when
+    one is required, and recognised where it has to be (C5)."""
     levels.rank(min_education)  # validate the requirement itself
     ok = [
-        d for d in diplomas if d.awarded_on <= as_at and levels.at_least(d.level, min_education)
+        d for d in diplomas
+        if d.awarded_on <= as_at and levels.at_least(d.level, min_education)
+        and (subject is None or subject in d.subjects) and recognised(d, recognition)
     ]
     return min(ok, key=lambda d: (d.awarded_on, levels.rank(d.level)), default=None)
 
 
-def _counts(e: Experience, as_at: date) -> bool:
-    if e.kind is ExperienceKind.DOCTORATE:
+def _counts(e: Experience, as_at: date, volunteering_min: Fraction) -> bool:
+    kind = e.kind
+    if kind is ExperienceKind.DOCTORATE:
         # 002 1.3: paid or not, but only if the degree was actually obtained (by the deadline).
         return e.degree_awarded_on is not None and e.degree_awarded_on <= as_at
+    if kind is ExperienceKind.MILITARY_SERVICE:
+        return True  # compulsory service counts, paid or not (capped at its statutory duration)
+    if kind is ExperienceKind.PARENTAL_LEAVE:
+        return e.under_contract  # only within an employment contract, never while job-seeking
+    if kind is ExperienceKind.VOLUNTEERING:
+        return e.paid and Fraction(exact(e.fraction)) >= volunteering_min
     return e.paid  # unpaid work / unpaid traineeships do not count
 
 
@@ -184,71 +270,128 @@ def counted_months(
     counts_from: date,
     as_at: date,
     doctorate_cap_months: Number | None = None,
+    military_service_before_diploma: bool = True,
+    volunteering_min_fraction: Number = 1,
 ) -> Fraction:
     """Experience in months between ``counts_from`` and ``as_at`` (both inclusive).
 
-    Per day: non-doctorate fractions are summed and capped at 1; doctorate time
-    fills the rest of the day up to 1 until the doctorate cap is used up (days
-    taken chronologically, so a doctorate overlapping a full-time job does not
-    use up the cap).
+    Compulsory military service is not cut at ``counts_from`` when
+    ``military_service_before_diploma`` (002 1.3 b). Per day: the uncapped kinds' fractions are
+    summed and capped at 1; then each military service period (capped at its statutory
+    duration), then doctorate time (capped together at the doctorate cap) fill the rest of the
+    day up to 1 until their caps are used up (days taken chronologically, so a capped period
+    overlapping a full-time job does not use up its cap).
     """
-    cap = None if doctorate_cap_months is None else Fraction(exact(doctorate_cap_months))
-    periods = []
-    for e in experiences:
-        if not _counts(e, as_at):
+    doc_cap = None if doctorate_cap_months is None else Fraction(exact(doctorate_cap_months))
+    volunteering_min = Fraction(exact(volunteering_min_fraction, what="volunteering minimum share"))
+    periods = []   # (start, end, fraction, pool): pool None = uncapped
+    caps: dict[object, Fraction | None] = {"doctorate": doc_cap}
+    for i, e in enumerate(experiences):
+        if not _counts(e, as_at, volunteering_min):
             continue
-        s = max(e.start, counts_from)
+        military = e.kind is ExperienceKind.MILITARY_SERVICE
+        s = e.start if military and military_service_before_diploma else max(e.start, counts_from)
         t = as_at if e.end is None else min(e.end, as_at)
-        if s <= t:
-            periods.append((s, t, Fraction(exact(e.fraction)), e.kind is ExperienceKind.DOCTORATE))
+        if s > t:
+            continue
+        pool: object = None
+        if e.kind is ExperienceKind.DOCTORATE:
+            pool = "doctorate"
+        elif military:
+            pool = ("military", i)
+            caps[pool] = None if e.statutory_months is None else Fraction(exact(e.statutory_months))
+        periods.append((s, t, Fraction(exact(e.fraction)), pool))
     if not periods:
         return Fraction(0)
+    # Pools in a fixed order: military periods first (in declaration order), then the doctorate.
+    pool_order = sorted({p[3] for p in periods if p[3] is not None},
+                        key=lambda k: (k == "doctorate", k if k != "doctorate" else ()))
+    used = dict.fromkeys(pool_order, Fraction(0))
     # Elementary segments between change points; within one the weights are constant.
     points = sorted({p[0] for p in periods} | {p[1] + timedelta(days=1) for p in periods})
     total = Fraction(0)
-    doc_used = Fraction(0)
     for seg_start, seg_next in itertools.pairwise(points):
         seg_end = seg_next - timedelta(days=1)
         active = [p for p in periods if p[0] <= seg_start and seg_end <= p[1]]
         if not active:
             continue
-        job = min(Fraction(1), sum((p[2] for p in active if not p[3]), Fraction(0)))
-        doc = min(sum((p[2] for p in active if p[3]), Fraction(0)), 1 - job)
+        uncapped = min(Fraction(1), sum((p[2] for p in active if p[3] is None), Fraction(0)))
+        shares = [(pool, sum((p[2] for p in active if p[3] == pool), Fraction(0))) for pool in pool_order]
+        shares = [(pool, share) for pool, share in shares if share]
         seg_months = month_measure(seg_start, seg_end)
-        total += job * seg_months
-        if doc:
-            doc_months = doc * seg_months
-            if cap is not None:
-                doc_months = min(doc_months, max(Fraction(0), cap - doc_used))
-            doc_used += doc_months
-            total += doc_months
+        exhausted = any(caps[pool] is not None and used[pool] + min(share, 1 - uncapped) * seg_months
+                        > caps[pool] for pool, share in shares)
+        # A cap running out inside the segment: day by day there, so that what the capped kind
+        # leaves of each later day goes to the next pool exactly as it would day by day.
+        pieces = ([month_measure(d, d) for d in _days(seg_start, seg_end)] if exhausted
+                  else [seg_months])
+        for months_of_piece in pieces:
+            total += uncapped * months_of_piece
+            filled = uncapped * months_of_piece
+            for pool, share in shares:
+                months = min(share * months_of_piece, months_of_piece - filled)
+                cap = caps[pool]
+                if cap is not None:
+                    months = min(months, max(Fraction(0), cap - used[pool]))
+                if months <= 0:
+                    continue
+                used[pool] += months
+                total += months
+                filled += months
     return total
+
+
+def _days(first: date, last: date) -> Iterable[date]:
+    d = first
+    while d <= last:
+        yield d
+        d += timedelta(days=1)
+
+
+def check_general(profile: CandidateProfile, as_at: date) -> tuple[str, ...]:
+    """C5 general conditions that the data can show: the identity document proving nationality
+    must be valid at the application deadline (002 1.3 a; 003 Annex II 1.2). A document not yet
+    provided is no failure here (it is asked for at a later stage)."""
+    valid_until = profile.identity_document_valid_until
+    if valid_until is not None and valid_until < as_at:
+        return (f"the identity document expired on {valid_until.isoformat()}, before the "
+                f"application deadline ({as_at.isoformat()})",)
+    return ()
+
+
+def _no_diploma_reason(profile: CandidateProfile, alt: Alternative, rules: EligibilityRules,
+                       as_at: date) -> str:
+    text = f"no diploma of level {alt.min_education} or higher"
+    if alt.subject is not None:
+        text += f" in subject {alt.subject}"
+    text += f" awarded by {as_at.isoformat()}"
+    unrecognised = [d for d in profile.diplomas
+                    if d.awarded_on <= as_at and rules.levels.at_least(d.level, alt.min_education)
+                    and (alt.subject is None or alt.subject in d.subjects)
+                    and not recognised(d, rules.recognition)]
+    if unrecognised:
+        where = "from outside the EU " if rules.recognition is Recognition.OUTSIDE_EU else ""
+        text += (f" and recognised by a Member State ({len(unrecognised)} diploma(s) {where}"
+                 "without recorded recognition)")
+    return text
 
 
 def check_alternative(
     profile: CandidateProfile, alt: Alternative, rules: EligibilityRules, as_at: date
 ) -> AlternativeOutcome:
-    dip = qualifying_diploma(profile.diplomas, alt.min_education, rules.levels, as_at)
+    dip = qualifying_diploma(profile.diplomas, alt.min_education, rules.levels, as_at,
+                             subject=alt.subject, recognition=rules.recognition)
     need_total = exact(alt.min_experience_months, what=f"{alt.label} experience months")
     need_field = exact(alt.min_field_experience_months, what=f"{alt.label} field months")
     if dip is None:
-        return AlternativeOutcome(
-            alt.label,
-            False,
-            (f"no diploma of level {alt.min_education} or higher awarded by {as_at.isoformat()}",),
-            None,
-            0,
-            0,
-        )
+        return AlternativeOutcome(alt.label, False, (_no_diploma_reason(profile, alt, rules, as_at),),
+                                  None, 0, 0)
     cap = alt.doctorate_cap_months if alt.doctorate_cap_months is not None else rules.doctorate_cap_months
-    total = counted_months(
-        (e for e in profile.experiences if e.relevant or e.in_field),
-        counts_from=dip.awarded_on, as_at=as_at, doctorate_cap_months=cap,
-    )
-    in_field = counted_months(
-        (e for e in profile.experiences if e.in_field),
-        counts_from=dip.awarded_on, as_at=as_at, doctorate_cap_months=cap,
-    )
+    options = {"counts_from": dip.awarded_on, "as_at": as_at, "doctorate_cap_months": cap,
+               "military_service_before_diploma": rules.military_service_before_diploma,
+               "volunteering_min_fraction": rules.volunteering_min_fraction}
+    total = counted_months((e for e in profile.experiences if e.relevant or e.in_field), **options)
+    in_field = counted_months((e for e in profile.experiences if e.in_field), **options)
     failures = []
     if total < need_total:
         failures.append(
@@ -259,9 +402,7 @@ def check_alternative(
         failures.append(
             f"experience in the field {show(in_field)} months < {show(need_field)} required"
         )
-    t = exact(total)
-    f = exact(in_field)
-    return AlternativeOutcome(alt.label, not failures, tuple(failures), dip, t, f)
+    return AlternativeOutcome(alt.label, not failures, tuple(failures), dip, exact(total), exact(in_field))
 
 
 def check_eligibility(
@@ -270,7 +411,7 @@ def check_eligibility(
     as_at: date,
     rules: EligibilityRules,
 ) -> EligibilityResult:
-    """C5: eligible if any alternative is met; ``met`` is the first one met."""
+    """C5 specific conditions: eligible if any alternative is met; ``met`` is the first one met."""
     if not alternatives:
         raise ValueError("a field needs at least one eligibility alternative")
     outcomes = tuple(check_alternative(profile, a, rules, as_at) for a in alternatives)

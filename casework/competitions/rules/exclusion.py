@@ -5,7 +5,14 @@ request or complaint (R1, R2; P4: the Director cannot overturn a board
 decision). Defaults follow 003 Annex II 4.4 ("if EPSO establishes...") and
 002 footnote 16 (general eligibility: EPSO; specific eligibility: board); the
 board also checks documents (C11) and marks anonymous papers. A notice may
-override any default with ``overrides``.
+override any default with ``overrides`` (C5: in AD/402/23 the board decides on all the
+eligibility conditions, 004 4.3.3 b).
+
+Some exclusions admit a claim by the candidate that undoes them (C15): not booking or not
+attending a test stands "medmindre ansøgerne kan bevise, at [det] skyldes omstændigheder, som
+ansøgerne ikke har nogen indflydelse på, eller force majeure" (004 4.4 (4)). The exclusion
+records that the claim is open (``Exclusion.admits``); the body that took the exclusion decides
+on it.
 """
 
 from __future__ import annotations
@@ -37,6 +44,22 @@ class ExclusionGround(str, Enum):
     MARKED_ANONYMOUS_PAPER = "marked_anonymous_paper"
 
 
+class Claim(str, Enum):
+    """A claim a candidate may make against an exclusion (C15)."""
+
+    FORCE_MAJEURE = "force-majeure"  # circumstances beyond the candidate's control (004 4.4 (4))
+
+
+DEFAULT_CLAIMS: Mapping[ExclusionGround, Claim] = {
+    ExclusionGround.NO_BOOKING_OR_ABSENCE: Claim.FORCE_MAJEURE,
+}
+
+
+def admitted_claim(ground: ExclusionGround) -> Claim | None:
+    """C15: the claim an exclusion on ``ground`` admits, if any."""
+    return DEFAULT_CLAIMS.get(ExclusionGround(ground))
+
+
 DEFAULT_DECIDING_BODY: Mapping[ExclusionGround, Body] = {
     ExclusionGround.MULTIPLE_ACCOUNTS: Body.EPSO,
     ExclusionGround.INCOMPATIBLE_FIELDS: Body.EPSO,
@@ -66,12 +89,14 @@ def deciding_body(
 
 @dataclass(frozen=True)
 class Exclusion:
-    """What every exclusion records (C15): ground, deciding body, stage, reason."""
+    """What every exclusion records (C15): ground, deciding body, stage, reason, and the claim
+    it admits (None: none)."""
 
     ground: ExclusionGround
     body: Body
     stage: str
     reason: str = ""
+    admits: Claim | None = None
 
 
 def exclusion(
@@ -80,4 +105,5 @@ def exclusion(
     reason: str = "",
     overrides: Mapping[ExclusionGround, Body] | None = None,
 ) -> Exclusion:
-    return Exclusion(ExclusionGround(ground), deciding_body(ground, overrides), stage, reason)
+    ground = ExclusionGround(ground)
+    return Exclusion(ground, deciding_body(ground, overrides), stage, reason, admitted_claim(ground))

@@ -4,7 +4,14 @@ Competition ranking ("1, 2, 2, 4"): a candidate's rank is 1 + the number of
 candidates with a strictly higher score. Equal scores are listed in a
 deterministic order (by ``str(candidate_id)`` unless a key is given) so the
 same data always gives the same list; that order never decides who goes
-through (ties at the cut-off all go through, 002 2.x / C7).
+through.
+
+Ties at the cut-off (C7) are data of the notice: where it says so (002 2.x; 003 Annex II,
+"Hvis flere ansøgere har opnået det antal point, der kræves til sidstepladsen på et hvilket
+som helst trin ... vil de alle gå videre") everyone tied with the last one goes through
+(``ties=True``); where a cap has no tie rule of its own (004 4.3.3 a, "højst 1,5 gange") the cap
+is strict (``ties=False``): a group tied across the cap is left out as a whole, since the
+listing order may not decide between equal scores.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import math
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from itertools import groupby
 
 from ._numbers import Exact, Number, exact
 
@@ -96,8 +104,14 @@ def select_with_ties(
     cap: int,
     reinstated: Iterable[CandidateId] = (),
     tiebreak: Callable[[CandidateId], object] | None = None,
+    *,
+    ties: bool = True,
 ) -> Selection:
-    """C7: the best ``cap`` candidates, everyone tied with the cap-th, plus reinstated.
+    """C7: the best ``cap`` candidates, everyone tied with the cap-th (``ties``), plus reinstated.
+
+    ``ties=False`` (a strict cap): a candidate goes through on score only if everyone with at
+    least the same score fits within the cap, so never more than ``cap`` go through on score
+    and equal scores are never split.
 
     Reinstated candidates (R3) do not use up the cap: the cap is applied to the
     others, then the reinstated ones are added whatever their score. Reinstated
@@ -111,6 +125,13 @@ def select_with_ties(
     cutoff = regular[cap - 1].score if 0 < cap <= len(regular) else (
         regular[-1].score if regular and cap > len(regular) else None
     )
+    if not ties and cutoff is not None:
+        cutoff, counted = None, 0     # regular is best first: whole groups of equal scores
+        for score, group in groupby(regular, key=lambda e: e.score):
+            counted += sum(1 for _ in group)
+            if counted > cap:
+                break
+            cutoff = score
     by_score = [e.candidate_id for e in regular if cutoff is not None and e.score >= cutoff]
     # A reinstated candidate who would have made it on score anyway counts as by_score too.
     passes = set(by_score)
