@@ -32,11 +32,11 @@ def _postgres_admin_url() -> str | None:
 
 
 @contextmanager
-def fresh_database(backend: str, directory: Path) -> Iterator[Database]:
-    """A new database on ``backend`` brought to head by the migrations (which proves they run)."""
+def fresh_database(backend: str, directory: Path, revision: str = "head") -> Iterator[Database]:
+    """A new database on ``backend`` brought to ``revision`` by the migrations (which proves they run)."""
     if backend == "sqlite":
         db = Database("sqlite:///" + str(directory / f"{uuid.uuid4().hex[:10]}.sqlite"))
-        upgrade(db.engine)
+        upgrade(db.engine, revision)
         yield db
         db.engine.dispose()
         return
@@ -50,7 +50,7 @@ def fresh_database(backend: str, directory: Path) -> Iterator[Database]:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     db = Database(admin_url.rsplit("/", 1)[0] + "/" + name)
     try:
-        upgrade(db.engine)
+        upgrade(db.engine, revision)
         yield db
     finally:
         db.engine.dispose()
