@@ -10,9 +10,9 @@ A notice's rule set (``--rules EPSO/AD/398/22``) is found through
 from __future__ import annotations
 
 import json
-from datetime import date
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 
 import click
 

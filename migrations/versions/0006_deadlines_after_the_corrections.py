@@ -10,8 +10,8 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-30 03:00:00
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 from casework import clock

@@ -11,8 +11,16 @@ from casework import clock
 from casework.audit import AuditEvent
 from casework.cases.models import Case, CaseDeadline, CaseState, CaseType, DeadlineStatus, DecidingBody
 from casework.competitions import applications as apps
-from casework.deadlines import PROVISIONAL, Calendar, CalendarSet, CalendarYear, DeadlineSpec, Holiday, compute
-from casework.deadlines import default_calendars
+from casework.deadlines import (
+    PROVISIONAL,
+    Calendar,
+    CalendarSet,
+    CalendarYear,
+    DeadlineSpec,
+    Holiday,
+    compute,
+    default_calendars,
+)
 from casework.migrate import upgrade
 from casework.notifications.models import OutboxMessage
 from casework.scheduler.models import DueEvent
