@@ -10,7 +10,7 @@ database created and dropped by :func:`fresh_database`:
   transaction, against a baseline measured in the same run on the same rows: one raw SQL
   ``UPDATE`` of the score and the detail of the sheets that contain the question (rolled back,
   best of 3, run after the timed operations so that its dead rows do not slow them down).
-- ``apply``: :func:`casework.workflows.apply` for a simple step (P3 ``admit``), one transaction
+- ``apply``: :func:`casework.workflows.apply` for a simple step (P3 ``analyse``), one transaction
   per case with the case loaded first, against raw ``UPDATE …; INSERT audit`` transactions on the
   same kind of rows, alternating in blocks so that both see the same load (``--cases``).
 
@@ -233,11 +233,11 @@ def _open_reviews(db: Database, n: int, run: str) -> list[int]:
 _RAW_UPDATE = text("UPDATE cases SET state = 'analysis', version = version + 1, updated_at = :at "
                    "WHERE id = :id AND state = 'acknowledged'")
 _RAW_AUDIT = text("INSERT INTO audit_events (at, actor, entity, entity_id, action, from_state, to_state) "
-                  "VALUES (:at, :actor, 'case', :id, 'admit', 'acknowledged', 'analysis')")
+                  "VALUES (:at, :actor, 'case', :id, 'analyse', 'acknowledged', 'analysis')")
 
 
 def bench_apply(url: str | None, cases: int, block: int = 250) -> dict[str, float]:
-    """apply() for a simple step — P3 ``admit``: acknowledged → analysis, permission check, machine,
+    """apply() for a simple step — P3 ``analyse``: acknowledged → analysis, permission check, machine,
     version check, audit row — one transaction per case with the case loaded first, against the
     raw baseline of one ``UPDATE …; INSERT audit`` transaction per case. The two alternate in
     blocks of ``block`` cases so that both see the same machine load."""
@@ -256,11 +256,11 @@ def bench_apply(url: str | None, cases: int, block: int = 250) -> dict[str, floa
                 began = time.perf_counter()
                 for case_id in apply_ids[start:start + block]:
                     with db.session_scope() as s:
-                        apply(s, s.get(Case, case_id), "admit", officer)
+                        apply(s, s.get(Case, case_id), "analyse", officer)
                 applied += time.perf_counter() - began
         with db.session_scope() as s:       # every step really happened, with its audit row
             done = s.scalar(select(func.count()).select_from(Case).where(Case.state == CaseState.ANALYSIS))
-            audited = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "admit"))
+            audited = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "analyse"))
         assert (done, audited) == (2 * cases, 2 * cases), (done, audited)
     result = {"cases": cases, "raw_per_s": cases / raw, "apply_per_s": cases / applied,
               "ratio_of_baseline": raw / applied}

@@ -16,8 +16,8 @@ from ..cases.models import Case, CaseState, CaseType, DeadlineStatus, DecidingBo
 from ..competitions import selection
 from ..competitions.errors import CompetitionError
 from ..competitions.models import Status
+from ..deadlines import DeadlineSpec, compute, local_date
 from ..deadlines import Decision as ClockDecision
-from ..deadlines import local_date
 from . import access, filing, routing, timelimits
 from .errors import MissingData, WorkflowError
 from .steps import Run
@@ -25,17 +25,22 @@ from .steps import Run
 # D6: periods the administration cannot lengthen; only what the law itself provides is recorded
 FIXED_BY_LAW = {"art90-reply": ("suspend", "resume"),     # e.g. at the complainant's documented request
                 "court-action": ("restart",)}             # D7: an express rejection before expiry
-EXCUSES = ("force-majeure", "excusable-error")          # D6: a late filing admitted anyway
+EXCUSES = ("force-majeure", "excusable-error")          # D6: a late filing decided on the merits anyway
+# D6: grounds on which the *deciding body* (never the legal team) declares a request inadmissible. A
+# complaint is never inadmissible merely because it targets a board decision (P4, D7).
 INADMISSIBILITY_GROUNDS = (
-    "late",                          # D6, with no excuse
-    "question-not-identified",       # P1
+    "late",                          # D6: the competent body found no excuse
+    "question-not-identified",       # P1: question or error not identified (003 4.2.1)
+    "translation-not-explained",     # P1: only points at a translation problem without explaining it (003 4.2.1)
     "value-judgment",                # P3: the board's value judgments cannot be contested
-    "board-decision",                # P4: the Director cannot overturn the board
     "unreported-technical-issue",    # P2: claims resting on issues not reported in time
-    "preparatory-steps-skipped",     # P2: without proven force majeure
     "no-adverse-act",                # P4: no act adversely affecting the candidate
     "other",
 )
+RECOMMENDATIONS = ("admissible", "inadmissible", "excuse-lateness")   # the legal team's analysis (D6)
+# P2 (004 7.1(5)): a report by a candidate who skipped the mandatory preparatory steps is rejected
+# unless they prove circumstances beyond their control or force majeure; EPSO decides on that claim
+PREPARATORY_FINDINGS = ("proven", "not-proven")
 
 
 # --- guards ------------------------------------------------------------------------------
@@ -95,6 +100,13 @@ def may_extend(run: Run) -> str | None:
     return None
 
 
+def answerable(run: Run) -> str | None:
+    """D6: the legal team answers a P5 request filed in time; a late one only once EPSO has decided on it."""
+    if run.case.state is CaseState.ANALYSIS and run.case.late:
+        return "the request was filed late: EPSO decides on its lateness first (refer it, D6)"
+    return None
+
+
 # --- effects shared by several machines ----------------------------------------------------
 
 def acknowledge(run: Run) -> None:
@@ -105,39 +117,63 @@ def acknowledge(run: Run) -> None:
              "and is being examined.")
 
 
-def admit(run: Run) -> None:
-    """D6: a late filing goes on only with a recorded excuse (force majeure, excusable error)."""
-    if run.case.late:
-        excuse = run.data.get("excuse")
-        if excuse not in EXCUSES:
-            raise MissingData(f"the filing was late: admitting it needs an excuse ({' or '.join(EXCUSES)}) "
-                              "and a reason")
-        run.need("reason")
-        run.case.excuse = excuse
+def analyse(run: Run) -> None:
+    """D6: the legal team analyses; it may recommend (never decide) admissibility or excusing lateness."""
+    _recommend(run)
 
 
-def inadmissible(run: Run) -> None:
-    ground = run.need("ground")
-    if ground not in INADMISSIBILITY_GROUNDS:
+def _recommend(run: Run) -> None:
+    recommendation = run.data.get("recommendation")
+    if recommendation is None:
+        return
+    if recommendation not in RECOMMENDATIONS:
+        raise MissingData(f"unknown recommendation {recommendation!r} (use one of {', '.join(RECOMMENDATIONS)})")
+    ground = run.data.get("ground")
+    if ground is not None and ground not in INADMISSIBILITY_GROUNDS:
         raise MissingData(f"unknown ground {ground!r} (use one of {', '.join(INADMISSIBILITY_GROUNDS)})")
-    run.case.outcome = "inadmissible"
-    _close(run)
-    run.send("reply", run.data.get("body") or f"Your request is inadmissible: {run.need('reason')}")
-    if run.case.type is CaseType.COMPLAINT:          # an express rejection of the complaint (D7)
-        court_window(run, local_date(run.now))
+    analysis = {"recommendation": recommendation, "reason": run.need("reason"), "by": run.actor.name,
+                **({"ground": ground} if ground else {})}
+    run.case.details = {**run.case.details, "analysis": analysis}
 
 
 def refer(run: Run) -> None:
     """R1: the analysis goes to the deciding body (board, EPSO or appointing authority)."""
+    _recommend(run)
     run.changes["referred_to"] = run.case.deciding_body.value
 
 
 def decide(run: Run) -> None:
+    """R1, D6: the deciding body decides the request — its admissibility and lateness included."""
+    case = run.case
     run.need("reason")
-    run.case.outcome = run.data["outcome"]
-    if run.case.outcome == "upheld":
+    outcome = run.data["outcome"]
+    decision: dict[str, object] = {"outcome": outcome, "on": local_date(run.now).isoformat(), "by": run.actor.name}
+    if outcome == "inadmissible":
+        ground = run.need("ground", "the ground of inadmissibility")
+        if ground not in INADMISSIBILITY_GROUNDS:
+            raise MissingData(f"unknown ground {ground!r} (use one of {', '.join(INADMISSIBILITY_GROUNDS)})")
+        decision["ground"] = ground
+    elif case.late:
+        excuse = run.data.get("excuse")
+        if excuse not in EXCUSES:
+            raise MissingData("the filing was late: decide on its lateness — declare it inadmissible (ground "
+                              f"late) or excuse it ({' or '.join(EXCUSES)}) — with a reason")
+        case.excuse = excuse
+    if case.type is CaseType.TECHNICAL_ISSUE and "preparatory-steps-skipped" in case.flags and outcome != "inadmissible":
+        finding = run.data.get("preparatory_steps")
+        if finding not in PREPARATORY_FINDINGS:
+            raise MissingData("the candidate skipped the mandatory preparatory steps: say whether circumstances "
+                              "beyond their control or force majeure are proven (preparatory_steps: "
+                              f"{' or '.join(PREPARATORY_FINDINGS)}, 004 7.1(5))")
+        if finding == "not-proven" and outcome != "rejected":
+            raise WorkflowError("skipped preparatory steps without proven circumstances beyond the candidate's "
+                                "control or force majeure: the report is rejected (004 7.1(5))")
+        decision["preparatory_steps"] = finding
+    case.outcome = outcome
+    case.details = {**case.details, "decision": decision}
+    if outcome == "upheld":
         reinstate(run)
-    elif run.case.outcome == "neutralised":
+    elif outcome == "neutralised":
         neutralise(run)
 
 
@@ -145,13 +181,13 @@ def reply(run: Run) -> None:
     """The reasoned reply, sent via the account; what follows from it (court window, D7)."""
     case = run.case
     body = run.need("body", "the text of the reply")
-    if case.type is CaseType.ACCESS_INFO:
+    if case.type is CaseType.ACCESS_INFO and case.outcome != "inadmissible":
         body += "\n" + access_answer(run)
     if case.type is CaseType.ACCESS_DOCUMENTS:
         case.outcome = run.need("outcome")
     for upload in run.data.get("attachments", ()):
         filing.attach(run.session, case, upload, kind="reply", actor=run.actor)
-    run.send("reply", body)
+    sent = run.send("reply", body)
     if case.type is CaseType.COMPLAINT:
         overdue = case.deadline("reply")
         if overdue is not None and overdue.status is DeadlineStatus.OPEN and timelimits.is_past(overdue, run.now):
@@ -162,15 +198,28 @@ def reply(run: Run) -> None:
     timelimits.close(case, "reply", DeadlineStatus.MET)
     if case.type is CaseType.ACCESS_DOCUMENTS:
         if case.outcome in ("partial", "refused"):
-            timelimits.open_deadline(run.session, case, "confirmatory-filing", "access-confirmatory", run.now)
+            # D8: the confirmatory application runs from *receipt* of the reply. The reply is sent via
+            # the account, where it is available at once: the project's cautious reading counts receipt
+            # as that moment (never a later day than the real one, D2), not as the day it is opened.
+            timelimits.open_deadline(run.session, case, "confirmatory-filing", "access-confirmatory", sent.at)
+            run.changes["confirmatory_from"] = {"received": sent.at.isoformat(),
+                                                "reading": "receipt = reply made available in the account (D8)"}
         else:
             case.closed_at = run.now
         return
     case.closed_at = run.now
-    rejected = case.outcome == "rejected"
-    if rejected and (case.type is CaseType.COMPLAINT or
-                     (case.type is CaseType.REVIEW and case.deciding_body is DecidingBody.BOARD)):
+    adverse = case.outcome in ("rejected", "inadmissible")
+    if not adverse:
+        return
+    if case.type is CaseType.COMPLAINT:
         court_window(run, local_date(run.now))       # D7: from notification of the reply
+    elif case.type is CaseType.REVIEW and case.deciding_body is DecidingBody.BOARD:
+        if case.outcome == "rejected":               # D7: from the board's decision on the review
+            decided_on = (case.details.get("decision") or {}).get("on")
+            court_window(run, date.fromisoformat(decided_on) if decided_on else local_date(run.now),
+                         restart_reason="the board's decision on the request for review (D7)")
+        elif case.decision is not None:              # an inadmissible review gives no new starting point
+            court_window(run, local_date(case.decision.published_at), restart=False)
 
 
 def withdraw(run: Run) -> None:
@@ -251,7 +300,8 @@ def reinstate(run: Run) -> None:
     contested = case.decision
     if case.type is CaseType.COMPLAINT and routing.is_board_decision(contested):
         raise WorkflowError("the appointing authority cannot annul or change a decision of the selection board "
-                            "(P4): reject the complaint or declare it inadmissible")
+                            "(P4, 002 3.4.4.1, 003 4.3.1): reject the complaint; the court window against the "
+                            "board decision keeps running (D7)")
     latest = selection.last_exclusion(run.session, application)
     if contested is not None and latest is not None and latest.id != contested.id:
         raise WorkflowError(f"the contested decision is not what keeps {application.number} out "
@@ -345,28 +395,71 @@ def implied_refusal(run: Run) -> None:
 
 def implied_rejection(run: Run) -> None:
     """P4/D7: silence at the end of the 4 months is an implied rejection; the court window opens
-    from that date."""
+    from that date (against a board decision its own window keeps running instead)."""
     row = run.case.deadline("reply")
     timelimits.close(run.case, "reply", DeadlineStatus.EXPIRED)
     run.case.outcome = "implied-rejection"
     remedy = court_window(run, row.last_day, tell=False)          # the notice below says until when
-    limit = remedy.deadline("court-action")
-    run.send("notice", f"No reply was given to your complaint by {row.last_day.isoformat()}: this is an "
-                       "implied rejection (Staff Regulations Art 90(2)). You may bring an action before the "
-                       f"General Court until {limit.last_day.isoformat()} (Art 91).")
+    limit = remedy.deadline("court-action") if remedy is not None else None
+    text = (f"No reply was given to your complaint by {row.last_day.isoformat()}: this is an implied rejection "
+            "(Staff Regulations Art 90(2)).")
+    if limit is not None and remedy.state is CaseState.WINDOW_OPEN:
+        if against_board_decision(run.case):
+            ends = "ended" if timelimits.is_past(limit, run.now) else "ends"
+            text += (" Your complaint did not stop the period for bringing an action before the General Court "
+                     f"against the board's decision: it {ends} on {limit.last_day.isoformat()} (Art 91).")
+        else:
+            text += f" You may bring an action before the General Court until {limit.last_day.isoformat()} (Art 91)."
+    run.send("notice", text)
 
 
-def court_window(run: Run, event: date, *, tell: bool = True) -> Case:
-    """D7: open the court window from ``event``; a later express rejection restarts a running one but
-    never reopens one that has expired. ``tell``: say until when in a message to the candidate."""
+def against_board_decision(case: Case) -> bool:
+    """P4, D7: a complaint about a decision of the board, whose court window a complaint does not stop."""
+    return case.type is CaseType.COMPLAINT and routing.is_board_decision(case.decision)
+
+
+def board_window(session, decision) -> Case | None:
+    """D7: the tracked court window against a board ``decision`` (whichever case opened it), if any."""
+    return session.scalar(select(Case).where(
+        Case.type == CaseType.REMEDY, Case.decision_id == decision.id,
+        Case.deciding_body == DecidingBody.GENERAL_COURT).order_by(Case.id.desc()).limit(1))
+
+
+def court_window(run: Run, event: date, *, tell: bool = True, restart: bool = True,
+                 restart_reason: str = "express rejection notified before the court period expired (D7)") -> Case | None:
+    """D7: open the court window from ``event``; a later express rejection (or the board's decision on a
+    review) restarts a running one but never reopens one that has expired. ``tell``: say until when in a
+    message to the candidate. ``restart=False``: keep a running window as it is (no new starting point).
+
+    A complaint against a board decision neither opens nor restarts anything: the window against the
+    board decision (opened when the complaint was filed) keeps running (D7)."""
     case = run.case
+    board = routing.is_board_decision(case.decision) and case.type in (CaseType.COMPLAINT, CaseType.REVIEW)
     existing = run.session.scalar(select(Case).where(
         Case.parent_id == case.id, Case.type == CaseType.REMEDY, Case.deciding_body == DecidingBody.GENERAL_COURT)
         .order_by(Case.id.desc()).limit(1))
+    if existing is None and board:
+        existing = board_window(run.session, case.decision)
+    if against_board_decision(case):
+        if existing is None:      # filed before the window was opened at filing: open it from the decision
+            existing = filing.open_remedy(run.session, case, run.actor, event=case.decision.published_at)
+        until = existing.deadline("court-action").last_day
+        run.changes["court_window"] = {"case": existing.id, "not restarted": "a complaint against a board "
+                                       f"decision does not stop its court window, which ends on {until} (D7)"}
+        if tell and existing.state is CaseState.WINDOW_OPEN:
+            ends = "ended" if timelimits.is_past(existing.deadline("court-action"), run.now) else "ends"
+            run.send("notice", "Your complaint does not stop the period for bringing an action before the General "
+                               f"Court against the board's decision: it {ends} on {until.isoformat()} "
+                               "(Staff Regulations Art 91, TFEU Art 270).")
+        return existing
     if existing is not None and existing.state in (CaseState.LODGED, CaseState.JUDGED):
         run.changes["court_window"] = {"case": existing.id, "not reopened": "an action was already lodged"}
         return existing
     if existing is None:
+        spec = DeadlineSpec.for_rule("court-action", event, timelimits.rule_set_for(case))
+        if not restart and compute(spec, timelimits.calendars_of(case)).deadline <= run.now:
+            run.changes["court_window"] = {"not opened": f"the period from {event} has already expired (D7)"}
+            return None
         remedy = filing.open_remedy(run.session, case, run.actor, event=event)
         until = remedy.deadline("court-action").last_day.isoformat()
         run.changes["court_window"] = {"case": remedy.id, "until": until}
@@ -378,8 +471,14 @@ def court_window(run: Run, event: date, *, tell: bool = True) -> Case:
         run.changes["court_window"] = {"case": existing.id, "not reopened": "the period for an action had "
                                        f"expired on {existing.deadline('court-action').last_day} (D7)"}
         return existing
-    decision = ClockDecision.restart(event, "express rejection notified before the court period expired (D7)",
-                                     ref=case.reference)
+    if not restart:
+        until = existing.deadline("court-action").last_day.isoformat()
+        run.changes["court_window"] = {"case": existing.id, "kept": until}
+        if tell:
+            run.send("notice", f"You may bring an action before the General Court until {until} "
+                               "(Staff Regulations Art 91, TFEU Art 270).")
+        return existing
+    decision = ClockDecision.restart(event, restart_reason, ref=case.reference)
     moved = timelimits.apply_clock_decision(existing, "court-action", decision)
     existing.updated_at = run.now                     # the remedy's own version moves, and its trail shows it
     audit.record(run.session, actor=run.actor.name, entity="case", entity_id=existing.id, action="decide_clock",
@@ -389,7 +488,7 @@ def court_window(run: Run, event: date, *, tell: bool = True) -> Case:
     until = moved["after"]["last_day"]
     if tell and until != moved["before"]["last_day"]:
         run.send("notice", "The period for bringing an action before the General Court starts afresh from "
-                           f"this express rejection and now runs until {until} (Staff Regulations Art 91(3)).")
+                           f"this decision and now runs until {until} (Staff Regulations Art 91(3)).")
     return existing
 
 

@@ -12,7 +12,7 @@ import hashlib
 import mimetypes
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -22,9 +22,11 @@ from werkzeug.utils import secure_filename
 from .. import audit, clock
 from ..auth.actors import Actor
 from ..auth.models import Role
+from ..calendars import stored_calendars
 from ..cases.models import Case, CaseDocument, CaseMessage, CaseState, CaseType, DeadlineStatus
 from ..competitions.models import Application, Decision, Sitting
-from ..competitions.notices import definition, version_on
+from ..competitions.notices import definition, time_limits, version_on
+from ..deadlines import BRUSSELS, DeadlineSpec, RuleSet, compute, local_date
 from . import routing, timelimits
 from .errors import MissingData, NotAllowed, WarningRequired
 
@@ -36,11 +38,13 @@ UPLOAD_TYPES = {        # media type: the bytes a real file of that type starts 
     "text/plain": (),
 }
 
-BOARD_WARNING = ("p4-board-decision", (
-                 "The decision you contest was taken by the selection board. The Director of EPSO, to "
-                 "whom an Article 90(2) complaint is addressed, cannot annul or change a decision of the "
-                 "board, so such a complaint can be declared inadmissible. You can ask for a review of "
-                 "the board's decision (10 calendar days) or bring it directly before the General Court."))
+BOARD_WARNING_CODE = "p4-board-decision"
+BOARD_WARNING = (   # P4, D7: filled in with the computed last day of the court window
+    "The decision you contest was taken by the selection board. The Director of EPSO, to whom an "
+    "Article 90(2) complaint is addressed, cannot overturn the board's value judgments, so such a complaint "
+    "cannot help you there; it will still be registered and answered. It does not stop the period for "
+    "bringing an action before the General Court against the board's decision, which keeps running: "
+    "{window}. You can also ask the board for a review (10 calendar days from the decision).")
 
 
 @dataclass(frozen=True)
@@ -50,11 +54,76 @@ class Upload:
     media_type: str | None = None
 
 
-def warnings_for(case_type: CaseType, decision: Decision | None) -> list[tuple[str, str]]:
-    """What the portal must show, and the candidate confirm, before filing (P4)."""
+def warnings_for(session: Session, case_type: CaseType, decision: Decision | None) -> list[tuple[str, str]]:
+    """What the portal must show, and the candidate confirm, before filing (P4, D7)."""
     if case_type is CaseType.COMPLAINT and routing.is_board_decision(decision):
-        return [BOARD_WARNING]
+        end, lapsed = board_window_end(session, decision)
+        window = (f"it ended on {end.isoformat()}" if lapsed else
+                  f"it ends on {end.isoformat()} (24:00 Brussels time)")
+        return [(BOARD_WARNING_CODE, BOARD_WARNING.format(window=window))]
     return []
+
+
+def board_window_end(session: Session, decision: Decision) -> tuple[date, bool]:
+    """D7: the last day of the court window against a board ``decision`` — the tracked one if a case
+    opened it, else counted from the decision's notification — and whether it is over."""
+    from .effects import board_window
+    tracked = board_window(session, decision)
+    if tracked is not None and tracked.deadline("court-action") is not None:
+        row = tracked.deadline("court-action")
+        return row.last_day, tracked.state is CaseState.LAPSED or timelimits.is_past(row)
+    result = compute(DeadlineSpec.for_rule("court-action", decision.published_at, time_limits(decision.notice_version)),
+                     stored_calendars(session))
+    return result.last_day, result.deadline is not None and clock.now() > result.deadline
+
+
+def _keep_board_window(session: Session, case: Case) -> None:
+    """P4, D7: a complaint against a board decision does not stop the court window against it: open and
+    show that window (from the decision's notification) unless a case already tracks it."""
+    from .effects import board_window
+    remedy = board_window(session, case.decision)
+    if remedy is None:
+        remedy = open_remedy(session, case, Actor.system("filing"), event=case.decision.published_at)
+    row = remedy.deadline("court-action")
+    if remedy.state is CaseState.WINDOW_OPEN and row is not None and row.last_day is not None:
+        session.add(CaseMessage(case=case, direction="out", kind="notice", language=case.language,
+                                author="system:filing", at=case.filed_at, body=(
+                                    "Your complaint is registered and will be answered. It does not stop the "
+                                    "period for bringing an action before the General Court against the board's "
+                                    f"decision, which ends on {row.last_day.isoformat()} (Staff Regulations "
+                                    "Art 91, TFEU Art 270).")))
+
+
+def _application_form(details: dict[str, Any]) -> bool:
+    """P2 (003 4.1; 004 7.1(2)): a report about the application form rather than about a test."""
+    return details.get("about") == "application-form"
+
+
+def _application_form_limit(session: Session, case: Case, flags: list[str], filed_at: datetime) -> None:
+    """P2: problems with the application form are reported before the application deadline of the
+    notice version in force (C14: a reopened deadline counts), not within 3 days of a test.
+
+    The generic filing block above counts the P2 rule from the deadline; until it takes its rule from
+    the case (see the report to the deadline engine's owner), its row is replaced here by one that ends
+    at the notice's deadline, and lateness is measured against it."""
+    spec = definition(version_on(case.application.notice, local_date(filed_at)))
+    deadline = spec.application_deadline
+    for row in [d for d in case.deadlines if d.name == "filing"]:
+        case.deadlines.remove(row)
+        if row in session.new:
+            session.expunge(row)
+        else:
+            session.delete(row)
+    base = timelimits.rule_set_for(case)
+    rules = RuleSet.from_dict({"name": base.name, "version": base.version, "rules": {"application-form": {
+        "period": "1cd", "roll_forward": False, "art_3_5": False,
+        "time_of_day": deadline.astimezone(BRUSSELS).time().replace(tzinfo=None).isoformat(timespec="minutes"),
+        "source": "003 Annex II 4.1, 004 7.1(2): problems with the application form are reported before the "
+                  f"application deadline ({spec.deadline_wording or deadline.isoformat()}): the notice's own "
+                  "deadline, counted as the single day ending at it, never rolled forward"}}})
+    day_before = deadline.astimezone(BRUSSELS).date() - timedelta(days=1)
+    case.late, case.lateness_seconds, case.flags = False, None, list(flags)
+    timelimits.record_filing(session, case, "application-form", day_before, filed_at, rules)
 
 
 def _own_application(actor: Actor, application: Application | None) -> None:
@@ -72,6 +141,11 @@ def _event(session: Session, case_type: CaseType, application: Application | Non
     for a P4 against a failure to act the date by which a decision should have been taken."""
     if decision is not None and (application is None or decision.application_id != application.id):
         raise MissingData("the decision named is not one on this application")
+    if case_type is CaseType.TECHNICAL_ISSUE and _application_form(details) and not test:
+        if application is None:
+            raise MissingData("say which application the problem with the application form is about")
+        flags.append("application-form")               # P2: limited by the application deadline
+        return None, definition(application.notice.current).application_deadline
     if case_type in (CaseType.NEUTRALISATION, CaseType.TECHNICAL_ISSUE):
         if application is None or not test:
             raise MissingData("say which application and which test the request is about")
@@ -125,16 +199,23 @@ def _check_details(case_type: CaseType, details: dict[str, Any]) -> None:
 def _flags(session: Session, case_type: CaseType, application: Application | None,
            decision: Decision | None, details: dict[str, Any], documents: list[Upload], flags: list[str]) -> None:
     if case_type is CaseType.COMPLAINT and routing.is_board_decision(decision):
-        flags.append("board-decision")                         # P4: may be declared inadmissible
+        flags.append("board-decision")         # P4, D7: answered all the same; its court window keeps running
+    if case_type is CaseType.NEUTRALISATION and details.get("error_type") == "translation":
+        flags.append("translation-claim")      # P1 (003 4.2.1): the board checks that the problem is explained
     if case_type is CaseType.TECHNICAL_ISSUE:
-        if not documents:
+        if not documents and not _application_form(details):
             flags.append("no-evidence")                        # P2: helpdesk tickets, transcripts
         if details.get("preparatory_steps_done") is False:
-            flags.append("preparatory-steps-skipped")          # P2: rejected unless force majeure
+            # P2 (004 7.1(5)): rejected unless the candidate proves circumstances beyond their control or
+            # force majeure; their claim is a detail of the report, and EPSO decides on it
+            flags.append("preparatory-steps-skipped")
+            if not str(details.get("preparatory_steps_claim") or "").strip():
+                flags.append("no-force-majeure-claim")
     if case_type in (CaseType.REVIEW, CaseType.COMPLAINT) and details.get("technical_issue"):
-        reported = application is not None and session.scalar(      # in time, or late but excused
+        reported = application is not None and session.scalar(      # in time, or late but excused (D6)
             select(Case.id).where(Case.application_id == application.id, Case.type == CaseType.TECHNICAL_ISSUE,
                                   Case.late.is_(False) | Case.excuse.is_not(None),
+                                  Case.outcome.is_(None) | (Case.outcome != "inadmissible"),
                                   Case.state.not_in((CaseState.WITHDRAWN, CaseState.INADMISSIBLE))).limit(1))
         if not reported:
             flags.append("unreported-technical-issue")         # P2: such claims are rejected
@@ -154,7 +235,7 @@ def file_case(session: Session, actor: Actor, case_type: CaseType, *, applicatio
     _check_details(case_type, details)
     for upload in documents:                # refused before anything is recorded
         checked(upload)
-    for code, message in warnings_for(case_type, decision):
+    for code, message in warnings_for(session, case_type, decision):
         if code not in set(confirmed_warnings):
             raise WarningRequired(code, message)
     flags: list[str] = []
@@ -200,6 +281,10 @@ def file_case(session: Session, actor: Actor, case_type: CaseType, *, applicatio
                                 body=_summary(details), author=actor.name, at=filed_at))
         for upload in documents:
             attach(session, case, upload, kind="evidence", actor=actor)
+        if case_type is CaseType.TECHNICAL_ISSUE and "application-form" in flags:
+            _application_form_limit(session, case, flags, filed_at)
+        if case_type is CaseType.COMPLAINT and routing.is_board_decision(decision):
+            _keep_board_window(session, case)
         audit.record(session, actor=actor.name, entity="case", entity_id=case.id, action="file",
                      to_state=case.state.value, changes={"type": case_type.value, "flags": case.flags,
                                                          "deciding_body": case.deciding_body.value,

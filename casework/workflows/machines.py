@@ -7,7 +7,6 @@ each case to a machine. The diagrams in docs/workflows.md are generated from the
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 
 from transitions import Machine
@@ -19,23 +18,9 @@ from .steps import CANDIDATE, DECIDING_BODY, LEGAL, SYSTEM, Run, Step
 S = CaseState
 
 
-def _chain(*effects: Callable[[Run], None]) -> Callable[[Run], None]:
-    def run_all(run: Run) -> None:
-        for effect in effects:
-            effect(run)
-    run_all.__doc__ = " then ".join(e.__name__ for e in effects)
-    return run_all
-
-
 def withdraw(*sources: CaseState) -> Step:
     return Step("withdraw", sources, S.WITHDRAWN, (CANDIDATE, LEGAL),
                 "the candidate withdraws the case", effect=fx.withdraw)
-
-
-def inadmissible(*sources: CaseState) -> Step:
-    return Step("declare_inadmissible", sources, S.INADMISSIBLE, (LEGAL,),
-                "the legal team declares it inadmissible, with a ground and a reason (D6)",
-                requires=("ground", "reason"), effect=fx.inadmissible)
 
 
 def reopen(sources: tuple[CaseState, ...], dest: CaseState) -> Step:
@@ -52,8 +37,19 @@ def clock(*sources: CaseState) -> Step:
 
 def decide(sources: tuple[CaseState, ...], outcomes: tuple[str, ...]) -> Step:
     return Step("decide", sources, S.DECIDED, (DECIDING_BODY,),
-                "the deciding body decides (R1), with reasons", requires=("outcome", "reason"),
-                outcomes=outcomes, effect=fx.decide)
+                "the deciding body decides (R1), with reasons: on the merits, or inadmissible with a ground; "
+                "a late filing is decided on the merits only with an excuse (D6)", requires=("outcome", "reason"),
+                outcomes=(*outcomes, "inadmissible"), effect=fx.decide)
+
+
+def analyse(*sources: CaseState, what: str = "request") -> Step:
+    return Step("analyse", sources, S.ANALYSIS, (LEGAL,),
+                f"the legal team analyses the {what} and may recommend admissibility, inadmissibility or "
+                "excusing a late filing; the deciding body decides on them (D6)", effect=fx.analyse)
+
+
+def refer(*sources: CaseState, label: str) -> Step:
+    return Step("refer", sources, S.REFERRED, (LEGAL,), label, effect=fx.refer)
 
 
 def reply(*sources: CaseState, outcomes: tuple[str, ...] = ()) -> Step:
@@ -64,65 +60,61 @@ def reply(*sources: CaseState, outcomes: tuple[str, ...] = ()) -> Step:
 
 STEPS: dict[CaseType, tuple[Step, ...]] = {
     CaseType.NEUTRALISATION: (                                                       # P1
-        Step("refer", (S.FILED,), S.REFERRED, (LEGAL,),
-             "the legal team refers the request to the board (a late one only with an excuse, D6)",
-             effect=_chain(fx.admit, fx.refer)),
+        refer(S.FILED, label="the legal team refers the request to the board with its analysis; the board "
+                             "decides, a late one included (D6)"),
         decide((S.REFERRED,), ("neutralised", "rejected")),
         reply(S.DECIDED),
-        inadmissible(S.FILED, S.REFERRED),
         withdraw(S.FILED, S.REFERRED),
-        reopen((S.INADMISSIBLE,), S.FILED),
+        reopen((S.REPLIED,), S.FILED),
     ),
     CaseType.TECHNICAL_ISSUE: (                                                      # P2
-        Step("admit", (S.FILED,), S.ANALYSIS, (LEGAL,),
-             "the legal team examines the report (a late one only with an excuse, D6)", effect=fx.admit),
+        analyse(S.FILED, what="report"),
         decide((S.ANALYSIS,), ("new-slot", "rejected")),
         reply(S.DECIDED),
-        inadmissible(S.FILED, S.ANALYSIS),
         withdraw(S.FILED, S.ANALYSIS),
     ),
     CaseType.REVIEW: (                                                               # P3
         Step("acknowledge", (S.FILED,), S.ACKNOWLEDGED, (LEGAL,),
              "acknowledgement of receipt (due within 15 working days)", effect=fx.acknowledge),
-        Step("admit", (S.ACKNOWLEDGED,), S.ANALYSIS, (LEGAL,),
-             "the legal team analyses the request (a late one only with an excuse, D6)", effect=fx.admit),
-        Step("refer", (S.ANALYSIS,), S.REFERRED, (LEGAL,),
-             "submitted to the author of the contested decision: board or EPSO (R1)", effect=fx.refer),
+        analyse(S.ACKNOWLEDGED),
+        refer(S.ANALYSIS, label="submitted to the author of the contested decision, board or EPSO (R1), which "
+                                "decides on the request, its admissibility and lateness included (D6)"),
         decide((S.REFERRED,), ("upheld", "rejected")),
         reply(S.DECIDED),
         Step("reroute", (S.ANALYSIS, S.REFERRED), None, (LEGAL,),
              "the legal team sends it to another deciding body, with a reason (R1)",
              requires=("body", "reason"), effect=fx.reroute),
-        inadmissible(S.FILED, S.ACKNOWLEDGED, S.ANALYSIS),
         withdraw(S.FILED, S.ACKNOWLEDGED, S.ANALYSIS, S.REFERRED),
-        reopen((S.INADMISSIBLE, S.REPLIED), S.ANALYSIS),
+        reopen((S.REPLIED,), S.ANALYSIS),
         clock(S.FILED, S.ACKNOWLEDGED, S.ANALYSIS, S.REFERRED),
     ),
     CaseType.COMPLAINT: (                                                            # P4
         Step("acknowledge", (S.FILED,), S.ACKNOWLEDGED, (LEGAL,),
              "acknowledgement of receipt of the complaint", effect=fx.acknowledge),
-        Step("admit", (S.ACKNOWLEDGED,), S.ANALYSIS, (LEGAL,),
-             "the legal team analyses the complaint (a late one only with an excuse, D6)", effect=fx.admit),
-        Step("refer", (S.ANALYSIS,), S.REFERRED, (LEGAL,),
-             "a draft decision goes to the appointing authority (R1)", effect=fx.refer),
+        analyse(S.ACKNOWLEDGED, what="complaint"),
+        refer(S.ANALYSIS, label="a draft decision goes to the appointing authority (R1), which decides, "
+                                "admissibility and lateness included (D6)"),
         decide((S.REFERRED, S.IMPLIED_REJECTION), ("upheld", "rejected")),
         reply(S.DECIDED),
         Step("implied_rejection", (S.FILED, S.ACKNOWLEDGED, S.ANALYSIS, S.REFERRED, S.DECIDED),
              S.IMPLIED_REJECTION, (SYSTEM, LEGAL),
-             "no reply within 4 months of lodging: implied rejection; the court window opens (D7)",
+             "no reply within 4 months of lodging: implied rejection; the court window opens (D7), except "
+             "against a board decision, whose own window keeps running",
              guard=fx.reply_period_over, effect=fx.implied_rejection),
-        inadmissible(S.FILED, S.ACKNOWLEDGED, S.ANALYSIS),
         withdraw(S.FILED, S.ACKNOWLEDGED, S.ANALYSIS, S.REFERRED, S.IMPLIED_REJECTION),
-        reopen((S.INADMISSIBLE, S.REPLIED), S.ANALYSIS),
+        reopen((S.REPLIED,), S.ANALYSIS),
         clock(S.FILED, S.ACKNOWLEDGED, S.ANALYSIS, S.REFERRED),
     ),
     CaseType.ACCESS_INFO: (                                                          # P5
-        Step("admit", (S.FILED,), S.ANALYSIS, (LEGAL,),
-             "the legal team examines the request (a late one only with an excuse, D6)", effect=fx.admit),
-        reply(S.ANALYSIS),
-        inadmissible(S.FILED, S.ANALYSIS),
-        withdraw(S.FILED, S.ANALYSIS),
-        reopen((S.INADMISSIBLE,), S.ANALYSIS),
+        analyse(S.FILED),
+        refer(S.ANALYSIS, label="submitted to EPSO (R1) to decide on its admissibility; a late request "
+                                "must be (D6)"),
+        decide((S.REFERRED,), ("admissible",)),
+        Step("reply", (S.ANALYSIS, S.DECIDED), S.REPLIED, (LEGAL,),
+             "the legal team answers item by item via the account (a late request only once EPSO has "
+             "decided on its lateness, D6)", requires=("body",), guard=fx.answerable, effect=fx.reply),
+        withdraw(S.FILED, S.ANALYSIS, S.REFERRED),
+        reopen((S.REPLIED,), S.ANALYSIS),
     ),
     CaseType.ACCESS_DOCUMENTS: (                                                     # P5, Reg 1049/2001 (D8)
         Step("extend", (S.FILED, S.CONFIRMATORY), None, (LEGAL,),
@@ -164,13 +156,15 @@ INITIAL = {t: (S.WINDOW_OPEN if t is CaseType.REMEDY else S.FILED) for t in Case
 STATE_HELP = {
     S.FILED: "received and registered; nothing a candidate files is refused for lateness (D6)",
     S.ACKNOWLEDGED: "receipt acknowledged to the candidate",
-    S.ANALYSIS: "the legal team analyses admissibility and substance",
+    S.ANALYSIS: "the legal team analyses admissibility and substance (the deciding body decides on both, D6)",
     S.REFERRED: "with the deciding body (R1): board, EPSO or appointing authority",
-    S.DECIDED: "the deciding body has decided; the reasoned reply is being drafted",
-    S.REPLIED: "the reasoned reply was sent via the candidate's account",
+    S.DECIDED: "the deciding body has decided (on the merits, or inadmissible with a ground); the reasoned "
+               "reply is being drafted",
+    S.REPLIED: "the reasoned reply was sent via the candidate's account (its outcome: the body's decision)",
     S.CONFIRMATORY: "a confirmatory application is being handled (Reg 1049/2001, D8)",
     S.IMPLIED_REJECTION: "no reply in time: rejected by silence (D7, D8)",
-    S.INADMISSIBLE: "declared inadmissible with a recorded ground and reason",
+    S.INADMISSIBLE: "declared inadmissible with a recorded ground and reason (before D6 was applied: the "
+                    "deciding body now decides inadmissibility through decide)",
     S.WITHDRAWN: "withdrawn by the candidate (or recorded for them by the legal team, with a reason)",
     S.WINDOW_OPEN: "the period for an action before the General Court is running (D7)",
     S.LODGED: "an action or an Ombudsman complaint was lodged (tracked, decided outside casework)",

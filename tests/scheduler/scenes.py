@@ -38,7 +38,7 @@ def complaint(db: Database, frozen, lodged_at: datetime) -> int:
         case = file_case(s, people.candidate(s, out), CaseType.COMPLAINT, application=out,
                          decision=f.last_decision(s, out), details={"grounds": "I made the declaration"})
         team = people.team(s, notice)
-        for trigger in ("acknowledge", "admit", "refer"):
+        for trigger in ("acknowledge", "analyse", "refer"):
             apply(s, case, trigger, team.legal)
         return case.id
 

@@ -56,7 +56,7 @@ def test_p5_excluded_categories_are_answered_with_the_rule_that_excludes_them(se
     assert (case.deciding_body, case.late) == (DecidingBody.EPSO, False)
     # results published Tuesday 22 March + 10 calendar days = Friday 1 April
     assert case.deadline("filing").last_day == date(2022, 4, 1)
-    apply(session, case, "admit", team.legal)
+    apply(session, case, "analyse", team.legal)
     refused(session, case, MissingData, "reply", team.legal)                       # the reply needs a text
     refused(session, case, NotAllowed, "reply", team.epso, body="x")
     apply(session, case, "reply", team.legal, body="Our answer to your request, item by item:",
@@ -88,7 +88,7 @@ def test_p5_uncorrected_written_answers_only_when_the_legal_team_confirms_the_co
     _, application, team = admitted
     frozen.set(at(2022, 3, 28, 9))
     case = ask(session, application, *items)
-    apply(session, case, "admit", team.legal)
+    apply(session, case, "analyse", team.legal)
     apply(session, case, "reply", team.legal, body="Our answer:", confirmed=confirmed)
     assert case.outcome == outcome
     answer = sent(case, "reply")[0]
@@ -101,28 +101,44 @@ def test_p5_uncorrected_written_answers_only_when_the_legal_team_confirms_the_co
 def test_p5_a_reply_with_an_invalid_attachment_changes_nothing(session, frozen, admitted):
     _, application, team = admitted
     frozen.set(at(2022, 3, 28, 9))
-    case = apply(session, ask(session, application, "results"), "admit", team.legal)
+    case = apply(session, ask(session, application, "results"), "analyse", team.legal)
     refused(session, case, MissingData, "reply", team.legal, body="Here are your results.",
             attachments=[RESULTS_PDF, Upload("results.pdf", b"not a pdf")])
     assert (case.outcome, case.documents, sent(case, "reply")) == (None, [], [])
 
 
-def test_p5_d6_late_request_is_recorded_admitted_with_an_excuse_or_declared_inadmissible(session, frozen, admitted):
+def test_p5_d6_late_request_is_decided_by_epso_excused_or_inadmissible_never_by_the_legal_team(
+        session, frozen, admitted):
     _, application, team = admitted
     frozen.set(at(2022, 4, 1, 22) + timedelta(seconds=1))       # 1 April 24:00 CEST = 22:00 UTC, plus 1 s
     excused, unexcused = ask(session, application, "results"), ask(session, application, "competency-passport")
     assert (excused.late, excused.lateness_seconds, excused.flags) == (True, 1, ["late"])
-    refused(session, excused, MissingData, "admit", team.legal)
-    apply(session, excused, "admit", team.legal, excuse="excusable-error", reason="the account was unavailable")
-    assert (excused.state, excused.excuse) == (CaseState.ANALYSIS, "excusable-error")
+    apply(session, excused, "analyse", team.legal)                # D6: no excuse asked of the legal team
+    why = refused(session, excused, InvalidTransition, "reply", team.legal, body="Here are your results.")
+    assert "EPSO decides on its lateness" in str(why)             # a late request is not answered by-passing EPSO
+    refused(session, excused, InvalidTransition, "declare_inadmissible", team.legal, ground="late", reason="x")
+    apply(session, excused, "refer", team.legal, recommendation="excuse-lateness",
+          reason="the account was unavailable on 1 April (helpdesk ticket)")
+    assert excused.details["analysis"]["recommendation"] == "excuse-lateness"
+    refused(session, excused, NotAllowed, "decide", team.legal, outcome="admissible", excuse="excusable-error",
+            reason="x")                                           # R1: EPSO decides, not its legal team
+    refused(session, excused, MissingData, "decide", team.epso, outcome="admissible", reason="x")   # no excuse
+    apply(session, excused, "decide", team.epso, outcome="admissible", excuse="excusable-error",
+          reason="the account was unavailable")
+    assert (excused.state, excused.excuse) == (CaseState.DECIDED, "excusable-error")
+    apply(session, excused, "reply", team.legal, body="Here are your results.")
+    assert (excused.state, excused.outcome) == (CaseState.REPLIED, "granted")
 
-    apply(session, unexcused, "declare_inadmissible", team.legal, ground="late", reason="filed after 1 April")
-    assert (unexcused.state, unexcused.outcome) == (CaseState.INADMISSIBLE, "inadmissible")
+    for trigger in ("analyse", "refer"):
+        apply(session, unexcused, trigger, team.legal)
+    refused(session, unexcused, MissingData, "decide", team.epso, outcome="inadmissible", reason="late")  # ground
+    apply(session, unexcused, "decide", team.epso, outcome="inadmissible", ground="late", reason="filed after 1 April")
+    apply(session, unexcused, "reply", team.legal, body="Your request reached us after 1 April: it is inadmissible.")
+    assert (unexcused.state, unexcused.outcome) == (CaseState.REPLIED, "inadmissible")
+    assert sent(unexcused, "reply") == ["Your request reached us after 1 April: it is inadmissible."]   # no items
     refused(session, unexcused, MissingData, "reopen", team.legal)
     apply(session, unexcused, "reopen", team.legal, reason="the results were shown late in the account")
     assert (unexcused.state, unexcused.outcome, "reopened" in unexcused.flags) == (CaseState.ANALYSIS, None, True)
-    apply(session, unexcused, "reply", team.legal, body="Here is your passport.")
-    assert unexcused.outcome == "granted"
 
 
 def test_p5_withdrawn_by_the_candidate_of_the_case_only(session, frozen, admitted):
@@ -131,7 +147,7 @@ def test_p5_withdrawn_by_the_candidate_of_the_case_only(session, frozen, admitte
     case = ask(session, application, "results")
     stranger = people.actor(session, Role.CANDIDATE, candidate_id=f.register(session).id)
     refused(session, case, NotAllowed, "withdraw", stranger)
-    refused(session, case, NotAllowed, "admit", people.candidate(session, application))
+    refused(session, case, NotAllowed, "analyse", people.candidate(session, application))
     apply(session, case, "withdraw", people.candidate(session, application))
     assert (case.state, case.outcome) == (CaseState.WITHDRAWN, "withdrawn")
     refused(session, case, InvalidTransition, "reply", team.legal, body="too late")
@@ -209,6 +225,8 @@ def test_d8_confirmatory_application_after_a_refusal_and_its_reply(session, froz
     # 15 working days from 20 April: 21, 22, 25-29 April (7), 2-6 May (12), 9 May is Europe Day, 10, 11,
     # 12 May (15) -> Thursday 12 May 2022
     assert case.deadline("confirmatory-filing").last_day == date(2022, 5, 12)
+    # D8: counted from receipt of the reply = the moment it was made available in the account
+    assert case.deadline("confirmatory-filing").spec["event"] == at(2022, 4, 20, 9).isoformat()
     stranger = people.actor(session, Role.CANDIDATE, candidate_id=f.register(session).id)
     refused(session, case, NotAllowed, "confirm", stranger)
 
@@ -317,3 +335,25 @@ def test_d8_a_reply_granting_everything_closes_the_file(session, frozen, admitte
     case = request_documents(session, frozen, application)
     apply(session, case, "reply", team.legal, body="Granted.", outcome="granted")
     assert (case.closed_at, case.deadline("confirmatory-filing")) == (frozen.now(), None)
+
+
+def test_d8_confirmatory_application_counted_from_receipt_of_the_reply_in_the_account(session, frozen, admitted):
+    """D8: 15 working days "of receiving the reply". The reply is sent via the account, where it is
+    available at once: the project's cautious reading takes that moment as receipt (never a later day,
+    D2), on its Brussels day (D4) — not the day the candidate happens to open it."""
+    _, application, team = admitted
+    case = request_documents(session, frozen, application)
+    frozen.set(at(2022, 4, 20, 22, 30))             # 00:30 on Thursday 21 April in Brussels (CEST)
+    apply(session, case, "reply", team.legal, body="Refused.", outcome="refused")
+    # received 21 April: 22 April (1), 25-29 April (6), 2-6 May (11), 9 May is Europe Day, 10-13 May (15)
+    # -> Friday 13 May 2022 (from the UTC date, 20 April, it would be Thursday 12 May)
+    assert date(2022, 5, 13).weekday() == 4
+    window = case.deadline("confirmatory-filing")
+    assert (window.last_day, window.spec["event"]) == (date(2022, 5, 13), at(2022, 4, 20, 22, 30).isoformat())
+    [event] = [e for e in _audit(session, case) if e.action == "reply"]
+    assert event.changes["confirmatory_from"]["received"] == at(2022, 4, 20, 22, 30).isoformat()
+
+
+def _audit(session, case):
+    from casework.audit import AuditEvent
+    return session.query(AuditEvent).filter_by(entity="case", entity_id=case.id).order_by(AuditEvent.id).all()

@@ -74,7 +74,7 @@ def at(*args):
 
 
 def analysed(session, case, team):
-    for trigger in ("acknowledge", "admit", "refer"):
+    for trigger in ("acknowledge", "analyse", "refer"):
         apply(session, case, trigger, team.legal)
     return case
 
@@ -94,7 +94,7 @@ def test_p4_r1_r3_upheld_complaint_on_an_epso_exclusion_reinstates_the_candidate
 
     apply(session, case, "acknowledge", team.legal)
     assert told(case, "acknowledgement")
-    apply(session, case, "admit", team.legal)
+    apply(session, case, "analyse", team.legal)
     apply(session, case, "refer", team.legal)
     for not_the_director in (team.epso, team.legal, team.board):                   # R1: only the Director
         refused(session, case, NotAllowed, "decide", not_the_director, outcome="upheld", reason="x")
@@ -111,7 +111,7 @@ def test_p4_r1_r3_upheld_complaint_on_an_epso_exclusion_reinstates_the_candidate
     assert (case.state, case.outcome, case.closed_at) == (CaseState.REPLIED, "upheld", frozen.now())
     assert case.deadline("reply").status is DeadlineStatus.MET
     assert remedies(session, case) == []              # nothing adverse is left: no court window
-    assert [row[0] for row in trail(session, case)] == ["file", "acknowledge", "admit", "refer", "decide", "reply"]
+    assert [row[0] for row in trail(session, case)] == ["file", "acknowledge", "analyse", "refer", "decide", "reply"]
 
 
 def test_p4_d7_implied_rejection_on_the_computed_day_not_before(session, frozen, epso_exclusion):
@@ -226,38 +226,114 @@ def test_p4_d7_express_rejection_opens_the_court_window_from_the_reply(session, 
     refused(session, case, InvalidTransition, "implied_rejection", team.system)
 
 
-def test_p4_board_decision_needs_the_warning_then_is_flagged_and_declared_inadmissible(session, frozen):
+def board_exclusion(session, frozen):
+    """AD/398/22 field 1: on Tuesday 22 March 2022 (Brussels) the board finds too little experience (C5)."""
     notice = f.publish(session, only_fields=("1",), places={"1": 2})
     out = f.apply(session, notice, profile=f.profile("degree-4y", "2018-06-30", f.job("2010-01-01")))
     f.after_deadline(frozen, notice)
-    f.close(session, notice, "application", "eligibility")     # the board finds too little experience (C5)
+    f.close(session, notice, "application", "eligibility")
     session.refresh(out)
-    assert (out.status, f.last_decision(session, out).author.value) == (Status.EXCLUDED, "board")
+    decision = f.last_decision(session, out)
+    assert (out.status, decision.author.value, decision.published_at.date()) == (Status.EXCLUDED, "board",
+                                                                                 date(2022, 3, 22))
+    return notice, out, decision
+
+
+def windows_for(session, decision):
+    return list(session.scalars(select(Case).where(Case.type == CaseType.REMEDY, Case.decision_id == decision.id)
+                                .order_by(Case.id)))
+
+
+# D7: a board decision notified on Tuesday 22 March 2022 can be brought before the General Court within
+# 3 months (22 June) + 10 days = Saturday 2 July, rolled forward to Monday 4 July 2022, a working day of
+# the Court; 24:00 Brussels summer time = 22:00 UTC.
+BOARD_WINDOW_END = date(2022, 7, 4)
+
+
+def test_d7_court_window_after_board_decision_keeps_running_with_complaint(session, frozen):
+    notice, out, decision = board_exclusion(session, frozen)
+    assert (date(2022, 7, 2).weekday(), BOARD_WINDOW_END.weekday()) == (5, 0)
     frozen.set(at(2022, 4, 1, 9))
     with pytest.raises(WarningRequired) as warning:
         lodge(session, out)
-    assert warning.value.code == "p4-board-decision" and "cannot annul or change" in str(warning.value)
+    text = str(warning.value)
+    assert warning.value.code == "p4-board-decision"
+    assert "keeps running" in text and "ends on 2022-07-04" in text          # computed, not typed
+    assert "inadmissible" not in text
     assert session.scalar(select(Case.id).where(Case.application_id == out.id)) is None   # nothing recorded
 
     case = lodge(session, out, confirmed_warnings=["p4-board-decision"])
     assert case.flags == ["board-decision"] and case.deciding_body is DecidingBody.APPOINTING_AUTHORITY
+    # the court window against the board decision is opened and shown at once (P6)
+    [window] = remedies(session, case)
+    assert (window.state, window.decision_id) == (CaseState.WINDOW_OPEN, decision.id)
+    assert (window.deadline("court-action").last_day, window.deadline("court-action").due_at) == (
+        BOARD_WINDOW_END, at(2022, 7, 4, 22))
+    assert "2022-07-04" in told(case)[-1] and "does not stop" in told(case)[-1]
+    assert trail(session, window)[0][:3] == ("open", None, "window-open")
+
+    # registered and answered: the Director decides; never inadmissible merely for targeting the board
     team = people.team(session, notice)
-    apply(session, case, "acknowledge", team.legal)
-    refused(session, case, MissingData, "declare_inadmissible", team.legal, ground="board-decision")   # no reason
-    refused(session, case, MissingData, "declare_inadmissible", team.legal, ground="pointless", reason="x")
-    refused(session, case, NotAllowed, "declare_inadmissible", team.director, ground="board-decision", reason="x")
-    apply(session, case, "declare_inadmissible", team.legal, ground="board-decision",
-          reason="the Director cannot annul or change a decision of the selection board")
-    assert (case.state, case.outcome, case.closed_at) == (CaseState.INADMISSIBLE, "inadmissible", frozen.now())
-    assert "cannot annul or change a decision of the selection board" in told(case, "reply")[-1]
-    assert case.deadline("reply").status is DeadlineStatus.CANCELLED
-    # the inadmissibility is the express answer to the complaint: the court window runs from it (D7)
-    # 1 April 2022 + 3 months = 1 July, + 10 days = Monday 11 July 2022, a working day of the Court
-    [remedy] = remedies(session, case)
-    assert remedy.deadline("court-action").last_day == date(2022, 7, 11)
+    analysed(session, case, team)
+    refused(session, case, MissingData, "decide", team.director, outcome="inadmissible", ground="board-decision",
+            reason="the Director cannot annul or change a decision of the selection board")
+    frozen.set(at(2022, 5, 31, 9))
+    apply(session, case, "decide", team.director, outcome="rejected",
+          reason="no breach of the rules of the procedure; the board's value judgment is not for the Director")
+    frozen.set(at(2022, 6, 1, 9))
+    apply(session, case, "reply", team.legal, body="Your complaint is rejected.")
+    assert (case.state, case.outcome) == (CaseState.REPLIED, "rejected")
+    # the reply neither restarts nor adds a window (from 1 June it would have run to 12 September)
+    assert [w.id for w in windows_for(session, decision)] == [window.id]
+    session.refresh(window)
+    assert window.deadline("court-action").last_day == BOARD_WINDOW_END
+    assert "2022-07-04" in told(case)[-1] and "does not stop" in told(case)[-1]
+
+    # a second complaint on the same decision finds that window open: it is shown, not opened again
+    again = lodge(session, out, confirmed_warnings=["p4-board-decision"])
+    assert remedies(session, again) == [] and [w.id for w in windows_for(session, decision)] == [window.id]
+    assert "2022-07-04" in told(again)[-1]
 
 
-def test_p4_d6_late_complaint_is_recorded_and_admitted_only_with_an_excuse(session, frozen, epso_exclusion):
+def test_d7_the_board_warning_shows_the_window_from_the_boards_decision_on_a_review(session, frozen):
+    notice, out, decision = board_exclusion(session, frozen)
+    team = people.team(session, notice)
+    frozen.set(at(2022, 3, 25, 9))
+    review = file_case(session, people.candidate(session, out), CaseType.REVIEW, application=out, decision=decision,
+                       details={"grounds": "my diploma was awarded in 2008"})
+    for trigger in ("acknowledge", "analyse", "refer"):
+        apply(session, review, trigger, team.legal)
+    frozen.set(at(2022, 4, 8, 9))
+    apply(session, review, "decide", team.board, outcome="rejected", reason="the diploma is from 2018")
+    apply(session, review, "reply", team.legal, body="Your request for review is rejected.")
+    # 8 April + 3 months = 8 July, + 10 days = Monday 18 July 2022
+    assert date(2022, 7, 18).weekday() == 0
+    frozen.set(at(2022, 5, 2, 9))
+    with pytest.raises(WarningRequired) as warning:
+        lodge(session, out)
+    assert "ends on 2022-07-18" in str(warning.value)
+    complaint = lodge(session, out, confirmed_warnings=["p4-board-decision"])
+    [window] = windows_for(session, decision)                 # the review's window, not a second one
+    assert (window.parent_id, window.deadline("court-action").last_day) == (review.id, date(2022, 7, 18))
+    assert "2022-07-18" in told(complaint)[-1]
+
+
+def test_d7_implied_rejection_of_a_complaint_against_a_board_decision_opens_no_window_of_its_own(session, frozen):
+    notice, out, decision = board_exclusion(session, frozen)
+    frozen.set(at(2022, 4, 1, 9))
+    case = lodge(session, out, confirmed_warnings=["p4-board-decision"])
+    team = people.team(session, notice)
+    # lodged Friday 1 April 2022: 4 months -> Monday 1 August 2022
+    assert date(2022, 8, 1).weekday() == 0
+    frozen.set(at(2022, 8, 1, 22, 0, 1))
+    apply(session, case, "implied_rejection", team.system)
+    assert case.state is CaseState.IMPLIED_REJECTION
+    [window] = windows_for(session, decision)
+    assert window.deadline("court-action").last_day == BOARD_WINDOW_END   # not 1 August + 3 months + 10 days
+    assert "implied rejection" in told(case)[-1] and "it ended on 2022-07-04" in told(case)[-1]
+
+
+def test_p4_d6_late_complaint_is_decided_by_the_appointing_authority_with_an_excuse(session, frozen, epso_exclusion):
     notice, out = epso_exclusion
     # the 3 months from Tuesday 22 March 2022 end at 24:00 on Wednesday 22 June (CEST) = 22:00 UTC
     frozen.set(at(2022, 6, 22, 22) + timedelta(seconds=1))
@@ -265,25 +341,35 @@ def test_p4_d6_late_complaint_is_recorded_and_admitted_only_with_an_excuse(sessi
     assert (case.state, case.late, case.lateness_seconds) == (CaseState.FILED, True, 1)     # D6: not refused
     assert "late" in case.flags
     team = people.team(session, notice)
-    apply(session, case, "acknowledge", team.legal)
-    refused(session, case, MissingData, "admit", team.legal)
-    refused(session, case, MissingData, "admit", team.legal, excuse="I was busy", reason="x")
-    refused(session, case, MissingData, "admit", team.legal, excuse="excusable-error")      # no reason
-    apply(session, case, "admit", team.legal, excuse="excusable-error",
-          reason="the account showed a wrong notification date")
-    assert (case.state, case.excuse) == (CaseState.ANALYSIS, "excusable-error")
+    analysed(session, case, team)                                  # the legal team needs no excuse
+    refused(session, case, NotAllowed, "decide", team.legal, outcome="rejected", excuse="excusable-error",
+            reason="x")
+    refused(session, case, MissingData, "decide", team.director, outcome="rejected", reason="x")
+    refused(session, case, MissingData, "decide", team.director, outcome="rejected", excuse="I was busy", reason="x")
+    apply(session, case, "decide", team.director, outcome="rejected", excuse="excusable-error",
+          reason="the account showed a wrong notification date; on the merits the exclusion stands")
+    assert (case.state, case.excuse) == (CaseState.DECIDED, "excusable-error")
 
 
-def test_p4_d6_late_complaint_without_excuse_is_inadmissible_and_can_be_reopened(session, frozen, epso_exclusion):
+def test_p4_d6_late_complaint_declared_inadmissible_by_the_director_and_reopened(session, frozen, epso_exclusion):
     notice, out = epso_exclusion
     frozen.set(at(2022, 7, 4, 9))
     case = lodge(session, out)
     team = people.team(session, notice)
     assert case.late
-    apply(session, case, "declare_inadmissible", team.legal, ground="late",
+    refused(session, case, InvalidTransition, "declare_inadmissible", team.legal, ground="late", reason="x")
+    analysed(session, case, team)
+    apply(session, case, "decide", team.director, outcome="inadmissible", ground="late",
           reason="lodged after 22 June 2022 with no excuse")
-    assert (case.state, case.outcome) == (CaseState.INADMISSIBLE, "inadmissible")
-    for step in ("acknowledge", "admit", "withdraw"):
+    frozen.set(at(2022, 7, 6, 9))
+    apply(session, case, "reply", team.legal, body="Your complaint is inadmissible: lodged after 22 June 2022.")
+    assert (case.state, case.outcome) == (CaseState.REPLIED, "inadmissible")
+    # an express rejection: the court window runs from the reply, Wednesday 6 July 2022: 6 October + 10
+    # days = Sunday 16 October -> Monday 17 October 2022
+    assert date(2022, 10, 16).weekday() == 6
+    [remedy] = remedies(session, case)
+    assert remedy.deadline("court-action").last_day == date(2022, 10, 17)
+    for step in ("acknowledge", "analyse", "withdraw"):
         refused(session, case, InvalidTransition, step, team.legal)
     refused(session, case, MissingData, "reopen", team.legal)                      # needs a recorded reason
     refused(session, case, NotAllowed, "reopen", people.candidate(session, out), reason="please")
@@ -418,18 +504,13 @@ def test_p4_r1_the_director_cannot_uphold_against_a_board_decision(session, froz
     assert (out.status, case.state) == (Status.EXCLUDED, CaseState.REFERRED)
 
 
-def test_p4_d7_a_reopened_complaint_can_still_be_impliedly_rejected(session, frozen, epso_exclusion):
-    notice, out = epso_exclusion
-    frozen.set(at(2022, 4, 13, 9))
-    team = people.team(session, notice)
-    case = lodge(session, out)
-    apply(session, case, "declare_inadmissible", team.legal, ground="other", reason="no act adversely affecting")
-    frozen.set(at(2022, 5, 2, 9))
+def test_p4_a_reopened_complaint_goes_back_to_the_director(session, frozen, epso_exclusion):
+    case, team = rejected(session, frozen, *epso_exclusion, replied_at=at(2022, 5, 2, 9))
     apply(session, case, "reopen", team.legal, reason="the exclusion is an act adversely affecting the candidate")
-    assert case.deadline("reply").status is DeadlineStatus.OPEN
-    frozen.set(at(2022, 8, 17, 6))                   # after 16 August, the end of the 4 months
-    apply(session, case, "implied_rejection", team.system)
-    assert case.state is CaseState.IMPLIED_REJECTION
+    apply(session, case, "refer", team.legal)
+    refused(session, case, NotAllowed, "decide", team.legal, outcome="upheld", reason="x")
+    apply(session, case, "decide", team.director, outcome="upheld", reason="the declaration was in the file")
+    assert case.state is CaseState.DECIDED
 
 
 def test_p4_d7_a_complaint_against_a_failure_to_act_runs_from_the_date_a_decision_was_due(session, frozen,

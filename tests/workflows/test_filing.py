@@ -206,7 +206,8 @@ def test_p4_board_warning_before_anything_is_recorded_and_only_for_a_complaint(s
         with pytest.raises(WarningRequired) as warning:
             _file(session, CaseType.COMPLAINT, out, confirmed_warnings=confirmed)
         assert warning.value.code == "p4-board-decision"
-        assert "ask for a review of the board's decision" in str(warning.value)
+        assert "ask the board for a review" in str(warning.value)
+        assert "declared inadmissible" not in str(warning.value)
     assert cases_of(session, out) == 0
     review = _file(session, CaseType.REVIEW, out)                    # a review of the board's decision: no warning
     assert (review.deciding_body, review.flags) == (DecidingBody.BOARD, [])
@@ -296,7 +297,7 @@ def test_r1_a_board_member_with_a_declared_conflict_may_not_decide(session, froz
     f.close(session, notice, "application", "eligibility")
     case = _file(session, CaseType.REVIEW, out)
     team = people.team(session, notice)
-    for trigger in ("acknowledge", "admit", "refer"):
+    for trigger in ("acknowledge", "analyse", "refer"):
         apply(session, case, trigger, team.legal)
     conflicted = people.declare_conflict(session, team.board, out)
     refused(session, case, NotAllowed, "decide", conflicted, outcome="rejected", reason="experience too short")
@@ -321,7 +322,7 @@ def test_d6_d9_a_notice_whose_rules_set_no_day_count_records_the_filing_without_
         case = _file(session, case_type, application)
         assert (case.state, case.late, case.deadline("filing")) == (CaseState.FILED, False, None)
     review = _file(session, CaseType.REVIEW, application)
-    # admitted on Tuesday 22 March 2022 + 10 calendar days = Friday 1 April
+    # excluded on Tuesday 22 March 2022 + 10 calendar days = Friday 1 April
     assert (review.deadline("filing").last_day, review.late) == (date(2022, 4, 1), True)
     assert review.deadline("filing").spec["rule"]["source"].startswith("General rules 3.4.3 (2015")
 
@@ -346,7 +347,7 @@ def test_d6_only_the_legal_team_records_an_earlier_receipt_date(session, frozen,
     assert trail(session, by_post)[0][0] == "file"
 
 
-def test_p2_a_withdrawn_report_does_not_count_and_a_late_one_admitted_with_an_excuse_does(session, frozen, scene):
+def test_p2_a_withdrawn_report_does_not_count_and_a_late_one_excused_by_epso_does(session, frozen, scene):
     notice, _, active = scene
     team = people.team(session, notice)
     frozen.set(at(2022, 6, 3, 9))
@@ -359,6 +360,8 @@ def test_p2_a_withdrawn_report_does_not_count_and_a_late_one_admitted_with_an_ex
                                                  details=claim).flags
     frozen.set(at(2022, 6, 10, 9))                                  # late, then excused (D6)
     late = _file(session, CaseType.TECHNICAL_ISSUE, active, documents=[PDF])
-    apply(session, late, "admit", team.legal, excuse="force-majeure", reason="hospitalised on 3-9 June")
+    apply(session, late, "analyse", team.legal)                    # EPSO decides on the lateness (D6)
+    apply(session, late, "decide", team.epso, outcome="new-slot", excuse="force-majeure",
+          reason="hospitalised on 3-9 June")
     assert "unreported-technical-issue" not in _file(session, CaseType.REVIEW, active, decision=decision,
                                                      details=claim).flags

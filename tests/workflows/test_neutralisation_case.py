@@ -1,6 +1,7 @@
 """P1 through the workflow: a neutralisation request about a test the candidate sat, referred to
 the board, decided as one auditable neutralisation (rescoring only who was given the question,
-R3 inside), or not considered when late (D6: recorded, then declared inadmissible)."""
+R3 inside), or not considered when late or only pointing at a translation problem (D6: recorded,
+then declared inadmissible by the board)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -11,7 +12,7 @@ import pytest
 from casework.audit import AuditEvent
 from casework.cases.models import CaseState, CaseType, DecidingBody
 from casework.competitions import results
-from casework.workflows import MissingData, NotAllowed, apply, available, file_case
+from casework.workflows import InvalidTransition, MissingData, NotAllowed, apply, available, file_case
 
 from ..competitions import factories as f
 from ..competitions.test_neutralisation import VERBAL, _key, _sheet
@@ -63,17 +64,41 @@ def test_p1_r1_in_time_request_neutralised_by_the_board_rescores_only_those_give
     assert (case.state, case.outcome) == (CaseState.REPLIED, "neutralised")
 
 
-def test_p1_d6_late_request_is_recorded_then_not_considered(session, frozen, sat):
+def test_p1_d6_late_request_is_recorded_then_the_board_decides_it_is_not_considered(session, frozen, sat):
     notice, given_it, _ = sat
     case = _file(session, frozen, given_it, datetime(2022, 6, 20, 9, tzinfo=UTC))
     assert case.late and case.state is CaseState.FILED           # recorded, not refused
     team = people.team(session, notice)
-    with pytest.raises(MissingData, match="excuse"):
-        apply(session, case, "refer", team.legal)
-    apply(session, case, "declare_inadmissible", team.legal, ground="late",
+    with pytest.raises(InvalidTransition):                        # the legal team never refuses it (D6)
+        apply(session, case, "declare_inadmissible", team.legal, ground="late", reason="x")
+    apply(session, case, "refer", team.legal, recommendation="inadmissible", ground="late",
           reason="filed 4 days after the 3-day time limit of Annex II 4.2.1")
-    assert (case.state, case.outcome, case.messages[-1].kind) == (CaseState.INADMISSIBLE, "inadmissible", "reply")
+    with pytest.raises(MissingData, match="late"):
+        apply(session, case, "decide", team.board, outcome="neutralised", questions=["VER-020"], reason="x")
+    apply(session, case, "decide", team.board, outcome="inadmissible", ground="late",
+          reason="filed 4 days after the 3-day time limit of Annex II 4.2.1")
+    apply(session, case, "reply", team.legal, body="Your request came after the time limit: it is not considered.")
+    assert (case.state, case.outcome, case.messages[-1].kind) == (CaseState.REPLIED, "inadmissible", "reply")
     assert f.score_row(session, given_it, "verbal").score == 15
+
+
+def test_p1_a_translation_only_claim_is_recorded_flagged_and_not_accepted_by_the_board(session, frozen, sat):
+    """003 4.2.1: claims that only point at a translation problem without explaining it are not
+    accepted. Whether it is explained is the board's assessment: filing records and flags it (D6)."""
+    notice, given_it, _ = sat
+    case = _file(session, frozen, given_it, datetime(2022, 6, 14, 9, tzinfo=UTC),
+                 {**QUESTION, "explanation": "bad translation", "error_type": "translation"})
+    assert (case.state, case.flags) == (CaseState.FILED, ["translation-claim"])
+    team = people.team(session, notice)
+    apply(session, case, "refer", team.legal, recommendation="inadmissible", ground="translation-not-explained",
+          reason="the request names a translation problem without saying what is wrong")
+    apply(session, case, "decide", team.board, outcome="inadmissible", ground="translation-not-explained",
+          reason="only points at a translation problem without explaining it (003 4.2.1)")
+    apply(session, case, "reply", team.legal, body="Your request is not accepted: it does not explain the error.")
+    assert (case.state, case.outcome, case.details["decision"]["ground"]) == (
+        CaseState.REPLIED, "inadmissible", "translation-not-explained")
+    plain = _file(session, frozen, given_it, datetime(2022, 6, 14, 10, tzinfo=UTC))
+    assert plain.flags == []
 
 
 def test_p1_question_and_error_are_required_before_anything_is_recorded(session, frozen, sat):

@@ -20,7 +20,7 @@ def _uphold(session, notice, application, grounds="material irregularity"):
                      decision=contested, details={"grounds": grounds})
     assert case.deciding_body is DecidingBody.BOARD          # R1: the board took the decision (R2)
     team = people.team(session, notice)
-    for trigger in ("acknowledge", "admit", "refer"):
+    for trigger in ("acknowledge", "analyse", "refer"):
         apply(session, case, trigger, team.legal)
     apply(session, case, "decide", team.board, outcome="upheld", reason=grounds)
     apply(session, case, "reply", team.legal, body="Your request for review is upheld.")
@@ -87,7 +87,7 @@ def test_r3_rejected_review_changes_nothing_in_the_competition(session, frozen):
     case = file_case(session, people.candidate(session, fourth), CaseType.REVIEW, application=fourth,
                      decision=contested, details={"grounds": "I deserve more points"})
     team = people.team(session, notice)
-    for trigger in ("acknowledge", "admit", "refer"):
+    for trigger in ("acknowledge", "analyse", "refer"):
         apply(session, case, trigger, team.legal)
     apply(session, case, "decide", team.board, outcome="rejected", reason="a value judgment of the board")
     session.refresh(fourth)

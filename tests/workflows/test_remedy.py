@@ -30,7 +30,7 @@ def remedies(session, case):
 def reviewed(session, frozen, author):
     """An AD/398/22 candidate excluded at eligibility on 22 March 2022 by ``author`` (the board on
     specific eligibility, EPSO on general eligibility) whose request for review is rejected by that
-    body, the reply being sent on Monday 11 April 2022."""
+    body on Monday 11 April 2022, the reply being sent the same day."""
     notice = f.publish(session, only_fields=("1",))
     if author == "board":
         out = f.apply(session, notice, profile=f.profile("degree-4y", "2018-06-30", f.job("2010-01-01")))
@@ -46,11 +46,11 @@ def reviewed(session, frozen, author):
     case = file_case(session, people.candidate(session, out), CaseType.REVIEW, application=out,
                      decision=f.last_decision(session, out), details={"grounds": "the decision is wrong"})
     team = people.team(session, notice)
-    for trigger in ("acknowledge", "admit", "refer"):
+    for trigger in ("acknowledge", "analyse", "refer"):
         apply(session, case, trigger, team.legal)
+    frozen.set(at(2022, 4, 11, 9))
     apply(session, case, "decide", team.board if author == "board" else team.epso, outcome="rejected",
           reason="the decision stands")
-    frozen.set(at(2022, 4, 11, 9))
     apply(session, case, "reply", team.legal, body="Your request for review is rejected.")
     return case, out, team
 

@@ -1,7 +1,8 @@
 """P2 technical or organisational issue: every path of the machine. EPSO decides (R1), a new test
-slot being the remedy; the report is due within 3 calendar days after the test (D1, D5, D9), a late
-one is recorded and goes on only with an excuse (D6); no evidence and skipped preparatory steps are
-flagged for the legal team, which may declare the report inadmissible on those grounds.
+slot being the remedy; the report is due within 3 calendar days after the test (D1, D5, D9), or before
+the application deadline for the application form; a late one is recorded and EPSO decides on its
+lateness (D6); no evidence and skipped preparatory steps are flagged, and EPSO decides on the
+candidate's claim of circumstances beyond their control (004 7.1(5)).
 """
 from __future__ import annotations
 
@@ -12,7 +13,16 @@ import pytest
 from casework.auth.models import Role
 from casework.cases.models import CaseState, CaseType, DeadlineStatus, DecidingBody
 from casework.competitions import results
-from casework.workflows import InvalidTransition, MissingData, NotAllowed, Upload, apply, available, file_case
+from casework.workflows import (
+    InvalidTransition,
+    MissingData,
+    NotAllowed,
+    Upload,
+    WorkflowError,
+    apply,
+    available,
+    file_case,
+)
 
 from ..competitions import factories as f
 from . import people
@@ -54,8 +64,8 @@ def test_p2_r1_new_slot_decided_by_an_epso_officer_not_by_the_board(session, fro
     assert (case.sitting.sat_on, case.deadline("filing").last_day) == (SAT_ON, date(2022, 6, 7))
     assert [(d.kind, d.filename) for d in case.documents] == [("evidence", "ticket-4711.pdf")]
 
-    refused(session, case, NotAllowed, "admit", team.epso)          # the legal team examines it
-    apply(session, case, "admit", team.legal)
+    refused(session, case, NotAllowed, "analyse", team.epso)        # the legal team examines it
+    apply(session, case, "analyse", team.legal)
     refused(session, case, NotAllowed, "decide", team.board, outcome="new-slot", reason="x")   # not the board's
     refused(session, case, NotAllowed, "decide", team.legal, outcome="new-slot", reason="x")
     refused(session, case, MissingData, "decide", team.epso, outcome="upheld", reason="x")     # not a P2 outcome
@@ -66,7 +76,7 @@ def test_p2_r1_new_slot_decided_by_an_epso_officer_not_by_the_board(session, fro
     assert (case.state, case.closed_at) == (CaseState.REPLIED, frozen.now())
     assert [m.body for m in case.messages if m.kind == "reply"] == ["You will be offered a new test slot."]
     assert [(row[0], row[3]) for row in trail(session, case)] == [
-        ("file", people.candidate(session, application).name), ("admit", team.legal.name),
+        ("file", people.candidate(session, application).name), ("analyse", team.legal.name),
         ("decide", team.epso.name), ("reply", team.legal.name)]
 
 
@@ -75,7 +85,7 @@ def test_p2_an_epso_officer_with_a_declared_conflict_may_not_decide(session, fro
     frozen.set(datetime(2022, 6, 3, 9, tzinfo=UTC))
     case = report(session, application)
     team = people.team(session, notice)
-    apply(session, case, "admit", team.legal)
+    apply(session, case, "analyse", team.legal)
     conflicted = people.declare_conflict(session, team.epso, application)
     assert available(session, case, conflicted) == []
     refused(session, case, NotAllowed, "decide", conflicted, outcome="new-slot", reason="x")
@@ -85,30 +95,36 @@ def test_p2_an_epso_officer_with_a_declared_conflict_may_not_decide(session, fro
     assert (case.state, case.outcome) == (CaseState.REPLIED, "rejected")
 
 
-def test_p2_d6_late_report_is_recorded_and_examined_only_with_an_excuse(session, frozen, sat):
+def test_p2_d6_late_report_is_examined_and_epso_decides_on_its_lateness(session, frozen, sat):
     notice, application = sat
-    frozen.set(DUE + timedelta(minutes=5))            # 00:05 on Wednesday 8 June in Brussels
+    frozen.set(datetime(2022, 6, 10, 9, tzinfo=UTC))   # Friday 10 June, after the limit however counted
     case = report(session, application)
-    assert (case.state, case.late, case.lateness_seconds, case.flags) == (CaseState.FILED, True, 300, ["late"])
+    assert (case.state, case.late) == (CaseState.FILED, True)
+    assert "late" in case.flags
     team = people.team(session, notice)
-    refused(session, case, MissingData, "admit", team.legal)
-    refused(session, case, MissingData, "admit", team.legal, excuse="force-majeure")       # no reason
-    apply(session, case, "admit", team.legal, excuse="force-majeure", reason="power cut in the whole district")
-    assert (case.state, case.excuse) == (CaseState.ANALYSIS, "force-majeure")
+    apply(session, case, "analyse", team.legal, recommendation="excuse-lateness",
+          reason="power cut in the whole district, confirmed by the grid operator")
+    refused(session, case, NotAllowed, "decide", team.legal, outcome="new-slot", excuse="force-majeure", reason="x")
+    refused(session, case, MissingData, "decide", team.epso, outcome="new-slot", reason="x")           # no excuse
+    apply(session, case, "decide", team.epso, outcome="new-slot", excuse="force-majeure",
+          reason="power cut in the whole district")
+    assert (case.state, case.excuse, case.outcome) == (CaseState.DECIDED, "force-majeure", "new-slot")
 
 
-def test_p2_d6_late_report_without_excuse_is_declared_inadmissible(session, frozen, sat):
+def test_p2_d6_late_report_without_excuse_is_declared_inadmissible_by_epso(session, frozen, sat):
     notice, application = sat
     frozen.set(datetime(2022, 6, 20, 9, tzinfo=UTC))
     case = report(session, application)
     team = people.team(session, notice)
-    apply(session, case, "declare_inadmissible", team.legal, ground="late",
+    refused(session, case, InvalidTransition, "declare_inadmissible", team.legal, ground="late", reason="x")
+    apply(session, case, "analyse", team.legal)
+    apply(session, case, "decide", team.epso, outcome="inadmissible", ground="late",
           reason="reported 13 days after the end of the time limit, with no excuse")
-    assert (case.state, case.outcome) == (CaseState.INADMISSIBLE, "inadmissible")
+    apply(session, case, "reply", team.legal, body="Your report came 13 days after the time limit.")
+    assert (case.state, case.outcome) == (CaseState.REPLIED, "inadmissible")
     assert "13 days after" in [m.body for m in case.messages if m.kind == "reply"][-1]
     # the P2 machine has no reopening: the decision stands in this workflow
     refused(session, case, InvalidTransition, "reopen", team.legal, reason="x")
-    refused(session, case, InvalidTransition, "admit", team.legal, excuse="force-majeure", reason="x")
 
 
 def test_p2_no_evidence_is_flagged_and_the_report_still_examined(session, frozen, sat):
@@ -117,24 +133,72 @@ def test_p2_no_evidence_is_flagged_and_the_report_still_examined(session, frozen
     case = report(session, application, documents=())
     assert case.flags == ["no-evidence"] and case.documents == []
     team = people.team(session, notice)
-    apply(session, case, "admit", team.legal)
+    apply(session, case, "analyse", team.legal)
     apply(session, case, "decide", team.epso, outcome="rejected",
           reason="no helpdesk ticket or transcript shows an attempt to fix the problem (004 7.1)")
     assert case.outcome == "rejected"
 
 
-def test_p2_skipped_preparatory_steps_are_flagged_and_declared_inadmissible(session, frozen, sat):
+def test_p2_skipped_preparatory_steps_claim_recorded_and_decided_by_epso(session, frozen, sat):
+    """004 7.1(5): a candidate who skipped the mandatory preparatory steps is rejected unless they prove
+    circumstances beyond their control or force majeure: the claim is part of the report, EPSO decides."""
+    notice, application = sat
+    frozen.set(datetime(2022, 6, 3, 9, tzinfo=UTC))
+    claim = "the system check could not run: my building had no electricity on 1 and 2 June (letter attached)"
+    case = report(session, application, preparatory_steps_done=False, preparatory_steps_claim=claim)
+    assert (case.flags, case.details["preparatory_steps_claim"]) == (["preparatory-steps-skipped"], claim)
+    team = people.team(session, notice)
+    apply(session, case, "analyse", team.legal)
+    why = refused(session, case, MissingData, "decide", team.epso, outcome="new-slot", reason="x")
+    assert "force majeure" in str(why)
+    refused(session, case, WorkflowError, "decide", team.epso, outcome="new-slot", preparatory_steps="not-proven",
+            reason="x")                                   # not proven: only a rejection
+    refused(session, case, MissingData, "decide", team.epso, outcome="inadmissible",
+            ground="preparatory-steps-skipped", reason="x")   # no longer a fixed inadmissibility ground
+    apply(session, case, "decide", team.epso, outcome="new-slot", preparatory_steps="proven",
+          reason="the power cut is documented by the grid operator; the crash is in the provider's log")
+    assert (case.outcome, case.details["decision"]["preparatory_steps"]) == ("new-slot", "proven")
+
+
+def test_p2_skipped_preparatory_steps_without_proof_are_rejected_by_epso(session, frozen, sat):
     notice, application = sat
     frozen.set(datetime(2022, 6, 3, 9, tzinfo=UTC))
     case = report(session, application, preparatory_steps_done=False)
-    assert case.flags == ["preparatory-steps-skipped"]
+    assert case.flags == ["preparatory-steps-skipped", "no-force-majeure-claim"]     # recorded, never refused
     team = people.team(session, notice)
-    apply(session, case, "admit", team.legal)
-    refused(session, case, MissingData, "declare_inadmissible", team.legal, ground="no-system-check", reason="x")
-    apply(session, case, "declare_inadmissible", team.legal, ground="preparatory-steps-skipped",
-          reason="the system check was not run and no force majeure is shown")
-    assert (case.state, case.outcome, case.closed_at) == (CaseState.INADMISSIBLE, "inadmissible", frozen.now())
-    assert trail(session, case)[-1][:3] == ("declare_inadmissible", "analysis", "inadmissible")
+    apply(session, case, "analyse", team.legal)
+    apply(session, case, "decide", team.epso, outcome="rejected", preparatory_steps="not-proven",
+          reason="the system check was not run and no circumstance beyond the candidate's control is shown")
+    apply(session, case, "reply", team.legal, body="Your report is rejected (004 7.1(5)).")
+    assert (case.state, case.outcome, case.closed_at) == (CaseState.REPLIED, "rejected", frozen.now())
+    assert trail(session, case)[-2][:3] == ("decide", "analysis", "decided")
+
+
+def test_p2_application_form_problem_is_due_by_the_application_deadline(session, frozen):
+    """003 Annex II 4.1, 004 7.1(2): problems with the application form are reported before the
+    application deadline — AD/398/22: Tuesday 22 March 2022, 12:00 noon Brussels time (CET, UTC+1)
+    = 11:00 UTC — not within 3 days of a test; no sitting is needed."""
+    notice = f.publish(session, only_fields=("1",), places={"1": 2})
+    application = f.apply(session, notice)
+    assert date(2022, 3, 22).weekday() == 1
+
+    def form_report():
+        return file_case(session, people.candidate(session, application), CaseType.TECHNICAL_ISSUE,
+                         application=application,
+                         details={"description": "the form rejects my diploma date", "about": "application-form"})
+
+    frozen.set(datetime(2022, 3, 22, 10, 59, 59, tzinfo=UTC))
+    in_time = form_report()
+    limit = in_time.deadline("filing")
+    assert (limit.rule, limit.last_day, limit.due_at) == ("application-form", date(2022, 3, 22),
+                                                          datetime(2022, 3, 22, 11, tzinfo=UTC))
+    assert (in_time.late, in_time.flags, in_time.sitting) == (False, ["application-form"], None)
+    assert [d.name for d in in_time.deadlines] == ["filing"]        # one filing limit, the application deadline
+    frozen.set(datetime(2022, 3, 22, 11, 0, 30, tzinfo=UTC))
+    late = form_report()                                            # recorded, never refused (D6)
+    assert (late.state, late.late, late.lateness_seconds) == (CaseState.FILED, True, 30)
+    assert late.flags[:2] == ["application-form", "late"]
+    assert late.deciding_body is DecidingBody.EPSO                  # EPSO decides on it (R1, D6)
 
 
 def test_p2_withdrawn_by_the_candidate_only_on_their_own_case(session, frozen, sat):
@@ -143,11 +207,11 @@ def test_p2_withdrawn_by_the_candidate_only_on_their_own_case(session, frozen, s
     case = report(session, application)
     other = people.actor(session, Role.CANDIDATE, candidate_id=f.register(session).id)
     refused(session, case, NotAllowed, "withdraw", other)
-    refused(session, case, NotAllowed, "admit", people.candidate(session, application))
+    refused(session, case, NotAllowed, "analyse", people.candidate(session, application))
     apply(session, case, "withdraw", people.candidate(session, application), reason="the new slot came anyway")
     assert (case.state, case.outcome) == (CaseState.WITHDRAWN, "withdrawn")
     assert case.deadline("filing").status is DeadlineStatus.MET     # the filing deadline was met, not cancelled
-    refused(session, case, InvalidTransition, "admit", people.team(session, notice).legal)
+    refused(session, case, InvalidTransition, "analyse", people.team(session, notice).legal)
 
 
 def test_p2_d9_ad402_counts_three_days_from_the_day_after_the_test(session, frozen):
