@@ -158,7 +158,8 @@ def show_case(reference: str, email: str | None, as_json: bool) -> None:
 @click.argument("trigger")
 @click.option("--as", "email", required=True, help="The user acting (their rights are checked).")
 @click.option("--data", "-d", "pairs", multiple=True, metavar="KEY=VALUE",
-              help="reason=…, outcome=…, body=…, ground=…, excuse=…, deadline=…, kind=…, period=…, on=…")
+              help="reason=…, outcome=…, body=…, ground=…, excuse=…, recommendation=…, "
+                   "preparatory_steps=…, deadline=…, kind=…, period=…, on=…")
 @click.option("--version", "expected_version", type=int, help="Refuse if the case moved past this version.")
 def apply_step(reference: str, trigger: str, email: str, pairs: tuple[str, ...], expected_version: int | None) -> None:
     """Take one step on a case, e.g. `case apply REV-2022-000042 acknowledge --as officer@…`."""

@@ -159,7 +159,8 @@ def decide(run: Run) -> None:
             raise MissingData("the filing was late: decide on its lateness — declare it inadmissible (ground "
                               f"late) or excuse it ({' or '.join(EXCUSES)}) — with a reason")
         case.excuse = excuse
-    if case.type is CaseType.TECHNICAL_ISSUE and "preparatory-steps-skipped" in case.flags and outcome != "inadmissible":
+    skipped = case.type is CaseType.TECHNICAL_ISSUE and "preparatory-steps-skipped" in case.flags
+    if skipped and outcome != "inadmissible":
         finding = run.data.get("preparatory_steps")
         if finding not in PREPARATORY_FINDINGS:
             raise MissingData("the candidate skipped the mandatory preparatory steps: say whether circumstances "
@@ -425,8 +426,11 @@ def board_window(session, decision) -> Case | None:
         Case.deciding_body == DecidingBody.GENERAL_COURT).order_by(Case.id.desc()).limit(1))
 
 
+EXPRESS_REJECTION = "express rejection notified before the court period expired (D7)"
+
+
 def court_window(run: Run, event: date, *, tell: bool = True, restart: bool = True,
-                 restart_reason: str = "express rejection notified before the court period expired (D7)") -> Case | None:
+                 restart_reason: str = EXPRESS_REJECTION) -> Case | None:
     """D7: open the court window from ``event``; a later express rejection (or the board's decision on a
     review) restarts a running one but never reopens one that has expired. ``tell``: say until when in a
     message to the candidate. ``restart=False``: keep a running window as it is (no new starting point).
