@@ -23,7 +23,7 @@ from .. import audit, clock
 from ..auth.actors import Actor
 from ..auth.models import Role
 from ..calendars import stored_calendars
-from ..cases.models import Case, CaseDocument, CaseMessage, CaseState, CaseType, DeadlineStatus
+from ..cases.models import Case, CaseDocument, CaseMessage, CaseState, CaseType
 from ..competitions.models import Application, Decision, Sitting
 from ..competitions.notices import definition, time_limits, version_on
 from ..deadlines import BRUSSELS, DeadlineSpec, RuleSet, compute, local_date
@@ -99,31 +99,20 @@ def _application_form(details: dict[str, Any]) -> bool:
     return details.get("about") == "application-form"
 
 
-def _application_form_limit(session: Session, case: Case, flags: list[str], filed_at: datetime) -> None:
+def _application_form_limit(session: Session, case: Case, filed_at: datetime) -> None:
     """P2: problems with the application form are reported before the application deadline of the
-    notice version in force (C14: a reopened deadline counts), not within 3 days of a test.
-
-    The generic filing block above counts the P2 rule from the deadline; until it takes its rule from
-    the case (see the report to the deadline engine's owner), its row is replaced here by one that ends
-    at the notice's deadline, and lateness is measured against it."""
+    notice version in force (C14: a reopened deadline counts), not within 3 days of a test: a rule
+    of one day ending at the notice's own time of day, never rolled forward."""
     spec = definition(version_on(case.application.notice, local_date(filed_at)))
-    deadline = spec.application_deadline
-    for row in [d for d in case.deadlines if d.name == "filing"]:
-        case.deadlines.remove(row)
-        if row in session.new:
-            session.expunge(row)
-        else:
-            session.delete(row)
+    deadline = spec.application_deadline.astimezone(BRUSSELS)
     base = timelimits.rule_set_for(case)
     rules = RuleSet.from_dict({"name": base.name, "version": base.version, "rules": {"application-form": {
         "period": "1cd", "roll_forward": False, "art_3_5": False,
-        "time_of_day": deadline.astimezone(BRUSSELS).time().replace(tzinfo=None).isoformat(timespec="minutes"),
+        "time_of_day": deadline.time().replace(tzinfo=None).isoformat(timespec="minutes"),
         "source": "003 Annex II 4.1, 004 7.1(2): problems with the application form are reported before the "
                   f"application deadline ({spec.deadline_wording or deadline.isoformat()}): the notice's own "
                   "deadline, counted as the single day ending at it, never rolled forward"}}})
-    day_before = deadline.astimezone(BRUSSELS).date() - timedelta(days=1)
-    case.late, case.lateness_seconds, case.flags = False, None, list(flags)
-    timelimits.record_filing(session, case, "application-form", day_before, filed_at, rules)
+    timelimits.record_filing(session, case, "application-form", deadline.date() - timedelta(days=1), filed_at, rules)
 
 
 def _own_application(actor: Actor, application: Application | None) -> None:
@@ -264,13 +253,10 @@ def file_case(session: Session, actor: Actor, case_type: CaseType, *, applicatio
         session.add(case)
         session.flush()
         rule = timelimits.FILING_RULES.get(case_type.value)
-        if rule is not None and rule in timelimits.rule_set_for(case).rules:     # D9: some rules set no limit
-            limit = timelimits.open_deadline(session, case, "filing", rule, event)
-            limit.status, limit.met_at = DeadlineStatus.MET, filed_at
-            late_by = limit.due_at and (filed_at - limit.due_at)
-            if late_by and late_by.total_seconds() > 0:
-                case.late, case.lateness_seconds = True, int(late_by.total_seconds())
-                case.flags = [*flags, "late"]
+        if "application-form" in flags:                                          # P2
+            _application_form_limit(session, case, filed_at)
+        elif rule is not None and rule in timelimits.rule_set_for(case).rules:   # D9: some rules set no limit
+            timelimits.record_filing(session, case, rule, event, filed_at)
         if case_type is CaseType.REVIEW:
             timelimits.open_deadline(session, case, "acknowledgement", "review-ack", filed_at)
         elif case_type is CaseType.COMPLAINT:
@@ -281,8 +267,6 @@ def file_case(session: Session, actor: Actor, case_type: CaseType, *, applicatio
                                 body=_summary(details), author=actor.name, at=filed_at))
         for upload in documents:
             attach(session, case, upload, kind="evidence", actor=actor)
-        if case_type is CaseType.TECHNICAL_ISSUE and "application-form" in flags:
-            _application_form_limit(session, case, flags, filed_at)
         if case_type is CaseType.COMPLAINT and routing.is_board_decision(decision):
             _keep_board_window(session, case)
         audit.record(session, actor=actor.name, entity="case", entity_id=case.id, action="file",

@@ -90,10 +90,10 @@ LIMITS = {
     CaseType.ACCESS_INFO: date(2022, 4, 1),
     # decision of 22 March + 3 months = Wednesday 22 June
     CaseType.COMPLAINT: date(2022, 6, 22),
-    # test of Thursday 2 June + 3 calendar days = Sunday 5 June; Monday 6 June is Whit Monday: the
-    # period ends on Tuesday 7 June (D5)
-    CaseType.NEUTRALISATION: date(2022, 6, 7),
-    CaseType.TECHNICAL_ISSUE: date(2022, 6, 7),
+    # test of Thursday 2 June + 3 calendar days = Sunday 5 June, the date to act by: a notice's limit
+    # does not roll forward (D5); past Whit Monday 6 June, Tuesday 7 June is the outer limit (D6)
+    CaseType.NEUTRALISATION: date(2022, 6, 5),
+    CaseType.TECHNICAL_ISSUE: date(2022, 6, 5),
 }
 
 
@@ -109,6 +109,9 @@ def test_d6_a_late_filing_is_recorded_with_its_lateness_never_refused(session, f
     assert in_time.deadline("filing").last_day == late.deadline("filing").last_day == LIMITS[case_type]
     assert (in_time.late, in_time.lateness_seconds, "late" in in_time.flags) == (False, None, False)
     assert (late.state, late.late, late.lateness_seconds, "late" in late.flags) == (CaseState.FILED, True, 90, True)
+    # filed by the outer limit: flagged for the deciding body, which weighs it (D6)
+    by_outer_limit = case_type in (CaseType.NEUTRALISATION, CaseType.TECHNICAL_ISSUE)
+    assert ("within-outer-limit" in late.flags) == by_outer_limit
     assert late.deadline("filing").status is DeadlineStatus.MET           # the filing itself was made
     assert trail(session, late)[0][:3] == ("file", None, "filed")
 
@@ -244,12 +247,12 @@ def test_r2_a_sitting_on_record_beats_the_declared_date_and_a_missing_one_is_fla
     frozen.set(at(2022, 6, 3, 9))
     recorded = _file(session, CaseType.TECHNICAL_ISSUE, active, sat_on=date(2022, 6, 1))
     assert recorded.sitting.sat_on == date(2022, 6, 2) and "sitting-not-on-record" not in recorded.flags
-    assert recorded.deadline("filing").last_day == date(2022, 6, 7)     # from the provider's record
+    assert recorded.deadline("filing").last_day == date(2022, 6, 5)     # from the provider's record
     # no sitting of the numerical test is on record: the declared date is used and flagged for checking
-    # (Wednesday 1 June + 3 calendar days = Saturday 4 June; Sunday 5, Whit Monday 6 -> Tuesday 7 June)
+    # (Wednesday 1 June + 3 calendar days = Saturday 4 June, no roll-forward, D5)
     declared = _file(session, CaseType.TECHNICAL_ISSUE, active, test="numerical", sat_on=date(2022, 6, 1))
     assert (declared.sitting, set(declared.flags)) == (None, {"no-evidence", "sitting-not-on-record"})
-    assert declared.deadline("filing").last_day == date(2022, 6, 7)
+    assert declared.deadline("filing").last_day == date(2022, 6, 4)
     with pytest.raises(MissingData, match="say on which day"):
         _file(session, CaseType.TECHNICAL_ISSUE, active, test="abstract")
     # a test the notice did not have on that day: recorded all the same (D6), flagged for the legal team

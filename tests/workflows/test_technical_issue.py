@@ -29,11 +29,11 @@ from . import people
 from .test_filing import refused, trail
 
 TICKET = Upload("ticket-4711.pdf", b"%PDF-1.4\nhelpdesk ticket 4711: proctoring software crashed\n%%EOF\n")
-# Thursday 2 June 2022 + 3 calendar days (D1: the test day not counted) = Sunday 5 June; Monday 6 June
-# is Whit Monday, a Commission holiday, so the report is due by the end of Tuesday 7 June (D5):
-# 24:00 Brussels summer time = 22:00 UTC (D4).
+# Thursday 2 June 2022 + 3 calendar days (D1: the test day not counted) = Sunday 5 June: the report is
+# due by the end of that Sunday (D5: a notice's limit does not roll forward), 24:00 Brussels summer
+# time = 22:00 UTC (D4). Past Whit Monday 6 June, Tuesday 7 June is the outer limit (D6).
 SAT_ON = date(2022, 6, 2)
-DUE = datetime(2022, 6, 7, 22, tzinfo=UTC)
+DUE = datetime(2022, 6, 5, 22, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -57,11 +57,11 @@ def report(session, application, documents=(TICKET,), **details):
 def test_p2_r1_new_slot_decided_by_an_epso_officer_not_by_the_board(session, frozen, sat):
     notice, application = sat
     assert date(2022, 6, 5).weekday() == 6 and date(2022, 6, 6).weekday() == 0
-    frozen.set(DUE - timedelta(hours=1))              # Tuesday 7 June, 23:00 in Brussels: still in time
+    frozen.set(DUE - timedelta(hours=1))              # Sunday 5 June, 23:00 in Brussels: still in time
     case = report(session, application)
     team = people.team(session, notice)
     assert (case.state, case.deciding_body, case.late, case.flags) == (CaseState.FILED, DecidingBody.EPSO, False, [])
-    assert (case.sitting.sat_on, case.deadline("filing").last_day) == (SAT_ON, date(2022, 6, 7))
+    assert (case.sitting.sat_on, case.deadline("filing").last_day) == (SAT_ON, date(2022, 6, 5))
     assert [(d.kind, d.filename) for d in case.documents] == [("evidence", "ticket-4711.pdf")]
 
     refused(session, case, NotAllowed, "analyse", team.epso)        # the legal team examines it
