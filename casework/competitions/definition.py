@@ -67,6 +67,9 @@ class PhaseSpec:
     tests: tuple[TestSpec, ...] = ()
     pass_marks: tuple[PassMarkSpec, ...] = ()
     invitation_cap: InvitationCap | None = None
+    # C13: the phase's marked tests make the competency passport, never for an excluded
+    # candidate (003 Annex II 3.2.1: "hvis ansøgeren ikke er udelukket"; 002 3.2)
+    competency_passport: bool = False
 
 
 @dataclass(frozen=True)
@@ -286,7 +289,8 @@ def _phase(r: _Reader) -> PhaseSpec:
         cap = InvitationCap(c.decimal("multiplier"), c.text("ranking"), c.get("ties", True, bool))
         if cap.multiplier <= 0:
             raise DefinitionError(c._p("multiplier"), "must be positive")
-    return PhaseSpec(code, r.text("name", code), kind, author, tests, tuple(marks), cap)
+    return PhaseSpec(code, r.text("name", code), kind, author, tests, tuple(marks), cap,
+                     r.get("competency_passport", False, bool))
 
 
 def _range(r: _Reader, key: str) -> tuple[int, int]:
@@ -393,7 +397,7 @@ def _eligibility_options(r: _Reader) -> EligibilityOptions:
     unknown = set(e.data) - {"volunteering_min_fraction", "military_service_before_diploma",
                              "recognition", "identity_document"}
     if unknown:
-        raise DefinitionError(e._p(sorted(unknown)[0]), "unknown eligibility rule")
+        raise DefinitionError(e._p(min(unknown)), "unknown eligibility rule")
     share = e.decimal("volunteering_min_fraction", 1)
     if not 0 < share <= 1:
         raise DefinitionError(e._p("volunteering_min_fraction"), "must be a share of full time in (0, 1]")

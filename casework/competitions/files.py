@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .applications import file_application, register_candidate, validate_application
-from .definition import LANGUAGES, SKILLS, DefinitionError
+from .definition import LANGUAGES, SKILLS, DefinitionError, NoticeDefinition
 from .errors import CompetitionError
 from .models import Application, Candidate, Notice, Question
 from .notices import definition
@@ -99,22 +99,46 @@ def _levels(row: Row) -> dict[str, dict[str, str]]:
     return out
 
 
-def _diplomas(row: Row) -> list[dict[str, str]]:
-    """'degree-4y:2010-06-30 doctorate:2015-01-31'."""
+DIPLOMA_FLAGS = {"outside-eu": ("outside_eu", True), "recognised": ("recognised", True)}
+
+
+def _diplomas(row: Row, spec: NoticeDefinition) -> list[dict[str, Any]]:
+    """'degree-4y:2010-06-30+ict doctorate:2015-01-31+outside-eu+recognised' (C5): flags are
+    subject codes of the notice, ``outside-eu`` and ``recognised`` (by a Member State)."""
     out = []
     for item in row["diplomas"].split():
-        level, _, awarded = item.partition(":")
-        out.append({"level": level, "awarded_on": _date(row, "diplomas", awarded)})
+        level, _, rest = item.partition(":")
+        awarded, *flags = rest.split("+")
+        if level not in spec.education_levels:
+            raise row.fail("diplomas", f"{item!r}: unknown education level {level!r} "
+                           f"(known: {', '.join(spec.education_levels)})")
+        entry: dict[str, Any] = {"level": level, "awarded_on": _date(row, "diplomas", awarded)}
+        subjects = []
+        for flag in flags:
+            if flag in DIPLOMA_FLAGS:
+                key, value = DIPLOMA_FLAGS[flag]
+                entry[key] = value
+            elif flag in spec.subjects:
+                subjects.append(flag)
+            else:
+                raise row.fail("diplomas", f"{item!r}: unknown flag {flag!r} (known: "
+                               f"{', '.join([*DIPLOMA_FLAGS, *spec.subjects])})")
+        if subjects:
+            entry["subjects"] = subjects
+        out.append(entry)
     return out
 
 
 EXPERIENCE_FLAGS = {"field": ("in_field", True), "unpaid": ("paid", False),
                     "other": ("relevant", False), "doctorate": ("kind", "doctorate"),
-                    "traineeship": ("kind", "traineeship")}
+                    "traineeship": ("kind", "traineeship"),
+                    "military": ("kind", "military_service"), "leave": ("kind", "parental_leave"),
+                    "contract": ("under_contract", True), "volunteering": ("kind", "volunteering")}
 
 
 def _experience(row: Row) -> list[dict[str, Any]]:
-    """'2010-09-01/2016-08-31@0.5+field 2017-01-01/@1' (empty end: ongoing)."""
+    """'2010-09-01/2016-08-31@0.5+field 2017-01-01/@1' (empty end: ongoing); C5 flags, and
+    ``statutory=12`` for the statutory months of compulsory military service."""
     out = []
     for item in row["experience"].split():
         period, _, rest = item.partition("@")
@@ -129,11 +153,21 @@ def _experience(row: Row) -> list[dict[str, Any]]:
         except InvalidOperation:
             raise row.fail("experience", f"{item!r}: the share of full time must be in (0, 1]") from None
         for flag in flags:
+            if flag.startswith("statutory="):
+                months = flag.partition("=")[2]
+                if not months.isdigit():
+                    raise row.fail("experience", f"{item!r}: statutory=MONTHS needs a whole number")
+                entry["statutory_months"] = int(months)
+                continue
             if flag not in EXPERIENCE_FLAGS:
                 raise row.fail("experience", f"{item!r}: unknown flag {flag!r} "
-                               f"(known: {', '.join(EXPERIENCE_FLAGS)})")
+                               f"(known: {', '.join(EXPERIENCE_FLAGS)}, statutory=MONTHS)")
             key, value = EXPERIENCE_FLAGS[flag]
             entry[key] = value
+        if "statutory_months" in entry and entry.get("kind") != "military_service":
+            raise row.fail("experience", f"{item!r}: statutory=MONTHS is for military service only")
+        if entry.get("under_contract") and entry.get("kind") != "parental_leave":
+            raise row.fail("experience", f"{item!r}: the flag contract is for leave only")
         if entry.get("kind") == "doctorate" and entry["end"]:
             entry["degree_awarded_on"] = entry["end"]
         out.append(entry)
@@ -182,6 +216,7 @@ def import_applications(session: Session, notice: Notice, path: Path, *, actor: 
                         progress: Callable[[int], None] | None = None) -> int:
     rows = read_csv(path, APPLICATION_COLUMNS)
     codes = {f.code for f in notice.fields}
+    spec = definition(notice.current)
 
     def one(row: Row) -> None:
         for column in ("application", "email", "identity_key", "surname", "field"):
@@ -199,12 +234,22 @@ def import_applications(session: Session, notice: Notice, path: Path, *, actor: 
         application = file_application(
             session, candidate, notice, number=row["application"], field_code=row["field"],
             language_1=row["language_1"], language_2=row["language_2"], language_levels=_levels(row),
-            profile={"diplomas": _diplomas(row), "experience": _experience(row)},
+            profile=_profile(row, spec),
             publish_name=_yes(row, "publish_name", True))
         if _yes(row, "validated", False):
             validate_application(session, application, actor=actor)
 
     return _each(rows, one, progress)
+
+
+def _profile(row: Row, spec: NoticeDefinition) -> dict[str, Any]:
+    """C5: the declared profile; the optional column ``identity_valid_until`` is the validity of
+    the identity document (002 1.3 a)."""
+    profile: dict[str, Any] = {"diplomas": _diplomas(row, spec), "experience": _experience(row)}
+    if row["identity_valid_until"]:
+        profile["identity_document_valid_until"] = _date(row, "identity_valid_until",
+                                                          row["identity_valid_until"])
+    return profile
 
 
 def import_questions(session: Session, notice: Notice, path: Path) -> int:
@@ -263,7 +308,7 @@ def import_results(session: Session, notice: Notice, path: Path, *,
                 if not mark.isdigit():
                     raise row.fail("value", f"{item!r} is not QUESTION=MARK")
                 marks[q] = int(mark)
-            record_screener(session, application, marks)
+            record_screener(session, application, marks, language=row["language"] or None)
             return
         try:
             _, test_spec = spec.test(test)

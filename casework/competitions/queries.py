@@ -123,7 +123,10 @@ def candidate_results(session: Session, application: Application) -> dict[str, A
     Per phase once the field's phase has been decided, or only once the reserve-list phase has
     run when the notice says "at-end" (004 4.3.2 a). Marks left unprocessed after an eliminatory failure or cancelled by an amendment are
     not communicated (C10, C14). MCQ: score and the chosen vs correct answer by question
-    reference — never the question text. Screener: weights, marks per answer, total.
+    reference — never the question text. Screener: weights, marks per answer, total, and the
+    language it was filled in (C4). Assessment: the competency passport (the marked tests of a
+    phase the notice marks ``competency_passport``) only for a candidate who is not excluded
+    (003 Annex II 3.2.1; 002 3.2: none after an exclusion, an absence included).
     """
     from .selection import closed_phases
     spec = definition(application.notice.current)
@@ -139,15 +142,23 @@ def candidate_results(session: Session, application: Application) -> dict[str, A
         weights = spec.field(application.field.code).screener_weights
         marks = scores["screener"].detail["marks"]
         out["screener"] = {"total": str(scores["screener"].score),
+                           "language": screener_language(spec, application),
                            "questions": [{"question": q, "weight": w, "mark": marks.get(q)}
                                          for q, w in weights.items()]}
+    excluded = application.status is Status.EXCLUDED
     for phase in spec.phases:
         if phase.code not in closed:      # nothing is shown before the phase is decided
             continue
+        passport = []
         for test in phase.tests:
             score = scores.get(test.code)
             if score is None:
                 continue
+            if phase.competency_passport and test.kind == "marked":
+                if excluded:              # C13: no competency passport for an excluded candidate
+                    continue
+                passport.append({"test": test.code, "name": test.name, "score": str(score.score),
+                                 "max": str(test.max)})
             row: dict[str, Any] = {"phase": phase.code, "test": test.code, "score": str(score.score),
                                    "max": str(test.max)}
             if test.kind == "mcq" and score.detail:
@@ -157,4 +168,12 @@ def candidate_results(session: Session, application: Application) -> dict[str, A
                                    "correct": key[q].correct, "neutralised": key[q].neutralised}
                                   for q in score.detail["given"]]
             out["tests"].append(row)
+        if passport:
+            out.setdefault("competency_passport", []).extend(passport)
     return out
+
+
+def screener_language(spec: Any, application: Application) -> str:
+    """C4: the language the candidate fills the talent screener in: their language 1 or 2 as
+    the notice says (AD/398/22, AST/151/22: language 2, 003 4.3.1)."""
+    return application.language_1 if spec.screener_language == "1" else application.language_2

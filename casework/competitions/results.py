@@ -71,9 +71,20 @@ def record_mcq(session: Session, application: Application, test: str, given: lis
                 taken_on, {"given": given, "answers": answers})
 
 
-def record_screener(session: Session, application: Application, marks: dict[str, int]) -> Score:
-    """C6: the board's marks per screener question; the score is Σ weight × mark."""
+def record_screener(session: Session, application: Application, marks: dict[str, int],
+                    language: str | None = None) -> Score:
+    """C6: the board's marks per screener question; the score is Σ weight × mark.
+
+    ``language``: the language the answers were written in, when the provider gives it; it must
+    be the one the notice says (C4: language 2 in AD/398/22 and AST/151/22, 003 4.3.1)."""
     spec = definition(application.notice.current)
+    if language is not None:
+        from .queries import screener_language
+        expected = screener_language(spec, application)
+        if language != expected:
+            raise CompetitionError(
+                f"application {application.number}: the talent screener is filled in language "
+                f"{spec.screener_language} ({expected}), not {language} (C4)")
     weights = spec.field(application.field.code).screener_weights
     scale = rules.ScreenerScale(*spec.screener_weights, *spec.screener_marks)
     try:

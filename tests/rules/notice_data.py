@@ -35,14 +35,19 @@ def notice(name: str) -> NoticeDefinition:
 
 
 def eligibility_rules(name: str) -> EligibilityRules:
-    """C5 rule data: the notice's education levels and doctorate cap."""
+    """C5 rule data: the notice's education levels, doctorate cap and eligibility options."""
     spec = notice(name)
-    return EligibilityRules(EducationLevels(spec.education_levels), spec.doctorate_max_months)
+    options = spec.eligibility_rules
+    return EligibilityRules(EducationLevels(spec.education_levels), spec.doctorate_max_months,
+                            volunteering_min_fraction=options.volunteering_min_fraction,
+                            military_service_before_diploma=options.military_service_before_diploma,
+                            recognition=options.recognition)
 
 
 def alternatives(name: str, field: str) -> tuple[Alternative, ...]:
-    """C5 alternatives of one field."""
-    return tuple(Alternative(a.label, a.education, a.experience_months, a.field_experience_months)
+    """C5 alternatives of one field, with the subject the degree must be in."""
+    return tuple(Alternative(a.label, a.education, a.experience_months, a.field_experience_months,
+                             subject=a.subject)
                  for a in notice(name).field(field).eligibility)
 
 

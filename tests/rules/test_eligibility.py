@@ -23,6 +23,8 @@ AD_398_22_FIELDS_1_4 = alternatives(AD_398_22, "1")
 AST_151_22_FIELDS = alternatives(AST_151_22, "1")
 RULES_2015 = eligibility_rules(AD_398_22)  # levels and the 002 1.3 b doctorate cap, from the notice
 DOCTORATE_CAP = RULES_2015.doctorate_cap_months
+ICT = ("ict",)            # C5: AD/398/22 3.3, "inden for IKT og/eller relaterede områder"
+DUTIES = ("duties",)      # C5: AST/151/22 3.3 a, "med relevans for arbejdsopgaverne"
 
 
 def job(start, end, **kw):
@@ -40,7 +42,7 @@ def test_c5_month_measure_whole_months_and_years_are_exact():
 
 def test_c5_ad_398_22_alternative_a_met_with_exactly_six_years():
     profile = CandidateProfile(
-        (Diploma("degree-4y", date(2016, 3, 1)),),
+        (Diploma("degree-4y", date(2016, 3, 1), ICT),),
         (job(date(2016, 3, 23), None),),  # 23.3.2016-22.3.2022 inclusive: exactly 6 years
     )
     result = check_eligibility(profile, AD_398_22_FIELDS_1_4, DEADLINE, RULES_2015)
@@ -50,7 +52,7 @@ def test_c5_ad_398_22_alternative_a_met_with_exactly_six_years():
 
 def test_c5_one_day_short_fails_with_reason_in_months():
     profile = CandidateProfile(
-        (Diploma("degree-4y", date(2016, 3, 1)),),
+        (Diploma("degree-4y", date(2016, 3, 1), ICT),),
         (job(date(2016, 3, 24), None),),
     )
     result = check_eligibility(profile, AD_398_22_FIELDS_1_4, DEADLINE, RULES_2015)
@@ -66,19 +68,19 @@ def test_c5_one_day_short_fails_with_reason_in_months():
 
 def test_c5_three_year_degree_uses_alternative_b():
     profile = CandidateProfile(
-        (Diploma("degree-3y", date(2014, 6, 30)),),
+        (Diploma("degree-3y", date(2014, 6, 30), ICT),),
         (job(date(2014, 7, 1), date(2021, 6, 30)),),  # 7 years, all in field
     )
     result = check_eligibility(profile, AD_398_22_FIELDS_1_4, DEADLINE, RULES_2015)
     assert result.met == "b"
     assert result.per_alternative[0].failures == (
-        "no diploma of level degree-4y or higher awarded by 2022-03-22",
+        "no diploma of level degree-4y or higher in subject ict awarded by 2022-03-22",
     )
 
 
 def test_c5_experience_before_diploma_does_not_count():
     profile = CandidateProfile(
-        (Diploma("degree-4y", date(2017, 1, 1)),),
+        (Diploma("degree-4y", date(2017, 1, 1), ICT),),
         (job(date(2012, 1, 1), date(2021, 12, 31)),),  # 10 years, of which 5 after the diploma
     )
     result = check_eligibility(profile, AD_398_22_FIELDS_1_4, DEADLINE, RULES_2015)
@@ -89,7 +91,7 @@ def test_c5_experience_before_diploma_does_not_count():
 def test_c5_experience_counts_from_earliest_qualifying_diploma_per_alternative():
     # AST/151/22: (b) counts from the school diploma, (a) only from the 2-year diploma.
     profile = CandidateProfile(
-        (Diploma("secondary-access-higher", date(2010, 7, 1)), Diploma("post-secondary-2y", date(2016, 7, 1))),
+        (Diploma("secondary-access-higher", date(2010, 7, 1)), Diploma("post-secondary-2y", date(2016, 7, 1), DUTIES)),
         (job(date(2010, 7, 1), date(2021, 6, 30)),),
     )
     result = check_eligibility(profile, AST_151_22_FIELDS, DEADLINE, RULES_2015)
@@ -157,7 +159,7 @@ def test_c5_unpaid_work_and_unpaid_traineeship_do_not_count_paid_traineeship_doe
 
 def test_c5_judged_at_deadline_later_work_and_diplomas_ignored():
     profile = CandidateProfile(
-        (Diploma("degree-4y", date(2015, 1, 1)), Diploma("degree-4y", date(2022, 3, 23))),
+        (Diploma("degree-4y", date(2015, 1, 1), ICT), Diploma("degree-4y", date(2022, 3, 23), ICT)),
         (job(date(2016, 4, 1), None),),
     )
     result = check_eligibility(profile, AD_398_22_FIELDS_1_4, DEADLINE, RULES_2015)
@@ -169,7 +171,7 @@ def test_c5_judged_at_deadline_later_work_and_diplomas_ignored():
 
 def test_c5_field_experience_requirement_separate_from_total():
     profile = CandidateProfile(
-        (Diploma("degree-4y", date(2010, 1, 1)),),
+        (Diploma("degree-4y", date(2010, 1, 1), ICT),),
         (job(date(2010, 1, 1), date(2017, 12, 31), in_field=False), job(date(2018, 1, 1), date(2020, 12, 31))),
     )
     a = check_eligibility(profile, AD_398_22_FIELDS_1_4, DEADLINE, RULES_2015).per_alternative[0]

@@ -354,8 +354,8 @@ def check_general(profile: CandidateProfile, as_at: date) -> tuple[str, ...]:
     provided is no failure here (it is asked for at a later stage)."""
     valid_until = profile.identity_document_valid_until
     if valid_until is not None and valid_until < as_at:
-        return (f"the identity document expired on {valid_until.isoformat()}, before the "
-                f"application deadline ({as_at.isoformat()})",)
+        return ((f"the identity document expired on {valid_until.isoformat()}, before the "
+                 f"application deadline ({as_at.isoformat()})"),)
     return ()
 
 
