@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from .. import audit
 from ..auth.models import Role
-from ..cases.models import Case, CaseState, CaseType, DeadlineStatus, DecidingBody
+from ..cases.models import Case, CaseDeadline, CaseState, CaseType, DeadlineStatus, DecidingBody
 from ..competitions import selection
 from ..competitions.errors import CompetitionError
 from ..competitions.models import Status
@@ -195,7 +195,7 @@ def reply(run: Run) -> None:
             # D7: silence came first — implied rejection on the last day, with its court window
             timelimits.close(case, "reply", DeadlineStatus.EXPIRED)
             run.changes["implied_rejection"] = overdue.last_day.isoformat()
-            court_window(run, overdue.last_day, tell=False)
+            court_window(run, overdue.last_day, tell=False, after=overdue)
     timelimits.close(case, "reply", DeadlineStatus.MET)
     if case.type is CaseType.ACCESS_DOCUMENTS:
         if case.outcome in ("partial", "refused"):
@@ -400,7 +400,7 @@ def implied_rejection(run: Run) -> None:
     row = run.case.deadline("reply")
     timelimits.close(run.case, "reply", DeadlineStatus.EXPIRED)
     run.case.outcome = "implied-rejection"
-    remedy = court_window(run, row.last_day, tell=False)          # the notice below says until when
+    remedy = court_window(run, row.last_day, tell=False, after=row)   # the notice below says until when
     limit = remedy.deadline("court-action") if remedy is not None else None
     text = (f"No reply was given to your complaint by {row.last_day.isoformat()}: this is an implied rejection "
             "(Staff Regulations Art 90(2)).")
@@ -408,9 +408,10 @@ def implied_rejection(run: Run) -> None:
         if against_board_decision(run.case):
             ends = "ended" if timelimits.is_past(limit, run.now) else "ends"
             text += (" Your complaint did not stop the period for bringing an action before the General Court "
-                     f"against the board's decision: it {ends} on {limit.last_day.isoformat()} (Art 91).")
+                     f"against the board's decision: it {ends} on {timelimits.act_by(limit).isoformat()} (Art 91).")
         else:
-            text += f" You may bring an action before the General Court until {limit.last_day.isoformat()} (Art 91)."
+            text += (" You may bring an action before the General Court until "
+                     f"{timelimits.act_by(limit).isoformat()} (Art 91).")
     run.send("notice", text)
 
 
@@ -430,10 +431,12 @@ EXPRESS_REJECTION = "express rejection notified before the court period expired 
 
 
 def court_window(run: Run, event: date, *, tell: bool = True, restart: bool = True,
-                 restart_reason: str = EXPRESS_REJECTION) -> Case | None:
+                 restart_reason: str = EXPRESS_REJECTION, after: CaseDeadline | None = None) -> Case | None:
     """D7: open the court window from ``event``; a later express rejection (or the board's decision on a
     review) restarts a running one but never reopens one that has expired. ``tell``: say until when in a
     message to the candidate. ``restart=False``: keep a running window as it is (no new starting point).
+    ``after``: ``event`` is the end of that period (the implied rejection), counted with it (D2, D7).
+    The candidate is told the date to act by (D2).
 
     A complaint against a board decision neither opens nor restarts anything: the window against the
     board decision (opened when the complaint was filed) keeps running (D7)."""
@@ -447,7 +450,7 @@ def court_window(run: Run, event: date, *, tell: bool = True, restart: bool = Tr
     if against_board_decision(case):
         if existing is None:      # filed before the window was opened at filing: open it from the decision
             existing = filing.open_remedy(run.session, case, run.actor, event=case.decision.published_at)
-        until = existing.deadline("court-action").last_day
+        until = timelimits.act_by(existing.deadline("court-action"))
         run.changes["court_window"] = {"case": existing.id, "not restarted": "a complaint against a board "
                                        f"decision does not stop its court window, which ends on {until} (D7)"}
         if tell and existing.state is CaseState.WINDOW_OPEN:
@@ -464,8 +467,8 @@ def court_window(run: Run, event: date, *, tell: bool = True, restart: bool = Tr
         if not restart and compute(spec, timelimits.calendars_of(case)).deadline <= run.now:
             run.changes["court_window"] = {"not opened": f"the period from {event} has already expired (D7)"}
             return None
-        remedy = filing.open_remedy(run.session, case, run.actor, event=event)
-        until = remedy.deadline("court-action").last_day.isoformat()
+        remedy = filing.open_remedy(run.session, case, run.actor, event=event, after=after)
+        until = timelimits.act_by(remedy.deadline("court-action")).isoformat()
         run.changes["court_window"] = {"case": remedy.id, "until": until}
         if tell:
             run.send("notice", f"You may bring an action before the General Court until {until} "
@@ -476,7 +479,7 @@ def court_window(run: Run, event: date, *, tell: bool = True, restart: bool = Tr
                                        f"expired on {existing.deadline('court-action').last_day} (D7)"}
         return existing
     if not restart:
-        until = existing.deadline("court-action").last_day.isoformat()
+        until = timelimits.act_by(existing.deadline("court-action")).isoformat()
         run.changes["court_window"] = {"case": existing.id, "kept": until}
         if tell:
             run.send("notice", f"You may bring an action before the General Court until {until} "
@@ -489,8 +492,8 @@ def court_window(run: Run, event: date, *, tell: bool = True, restart: bool = Tr
                  from_state=existing.state.value, to_state=existing.state.value, reason=decision.reason,
                  changes={"clock": moved, "by": case.reference})
     run.changes["court_window"] = {"case": existing.id, "restarted": moved}
-    until = moved["after"]["last_day"]
-    if tell and until != moved["before"]["last_day"]:
+    until = moved["after"]["act_by"]                  # the date the candidate acts by (D2)
+    if tell and until != moved["before"]["act_by"]:
         run.send("notice", "The period for bringing an action before the General Court starts afresh from "
                            f"this decision and now runs until {until} (Staff Regulations Art 91(3)).")
     return existing

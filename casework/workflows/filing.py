@@ -23,7 +23,7 @@ from .. import audit, clock
 from ..auth.actors import Actor
 from ..auth.models import Role
 from ..calendars import stored_calendars
-from ..cases.models import Case, CaseDocument, CaseMessage, CaseState, CaseType
+from ..cases.models import Case, CaseDeadline, CaseDocument, CaseMessage, CaseState, CaseType
 from ..competitions.models import Application, Decision, Sitting
 from ..competitions.notices import definition, time_limits, version_on
 from ..deadlines import BRUSSELS, DeadlineSpec, RuleSet, compute, local_date
@@ -39,12 +39,12 @@ UPLOAD_TYPES = {        # media type: the bytes a real file of that type starts 
 }
 
 BOARD_WARNING_CODE = "p4-board-decision"
-BOARD_WARNING = (   # P4, D7: filled in with the computed last day of the court window
+BOARD_WARNING = (   # P4, D7: filled in with the computed court window and the notice's review limit (D9)
     "The decision you contest was taken by the selection board. The Director of EPSO, to whom an "
     "Article 90(2) complaint is addressed, cannot overturn the board's value judgments, so such a complaint "
     "cannot help you there; it will still be registered and answered. It does not stop the period for "
     "bringing an action before the General Court against the board's decision, which keeps running: "
-    "{window}. You can also ask the board for a review (10 calendar days from the decision).")
+    "{window}.{review}")
 
 
 @dataclass(frozen=True)
@@ -60,21 +60,23 @@ def warnings_for(session: Session, case_type: CaseType, decision: Decision | Non
         end, lapsed = board_window_end(session, decision)
         window = (f"it ended on {end.isoformat()}" if lapsed else
                   f"it ends on {end.isoformat()} (24:00 Brussels time)")
-        return [(BOARD_WARNING_CODE, BOARD_WARNING.format(window=window))]
+        rule = time_limits(decision.notice_version).rules.get("review")
+        review = f" You can also ask the board for a review ({rule.period.describe()} from the decision)." if rule else ""
+        return [(BOARD_WARNING_CODE, BOARD_WARNING.format(window=window, review=review))]
     return []
 
 
 def board_window_end(session: Session, decision: Decision) -> tuple[date, bool]:
-    """D7: the last day of the court window against a board ``decision`` — the tracked one if a case
-    opened it, else counted from the decision's notification — and whether it is over."""
+    """D7: the date to act by (D2) of the court window against a board ``decision`` — the tracked one if
+    a case opened it, else counted from the decision's notification — and whether it is over."""
     from .effects import board_window
     tracked = board_window(session, decision)
     if tracked is not None and tracked.deadline("court-action") is not None:
         row = tracked.deadline("court-action")
-        return row.last_day, tracked.state is CaseState.LAPSED or timelimits.is_past(row)
+        return timelimits.act_by(row), tracked.state is CaseState.LAPSED or timelimits.is_past(row)
     result = compute(DeadlineSpec.for_rule("court-action", decision.published_at, time_limits(decision.notice_version)),
                      stored_calendars(session))
-    return result.last_day, result.deadline is not None and clock.now() > result.deadline
+    return result.act_by, result.deadline is not None and clock.now() > result.deadline
 
 
 def _keep_board_window(session: Session, case: Case) -> None:
@@ -90,7 +92,7 @@ def _keep_board_window(session: Session, case: Case) -> None:
                                 author="system:filing", at=case.filed_at, body=(
                                     "Your complaint is registered and will be answered. It does not stop the "
                                     "period for bringing an action before the General Court against the board's "
-                                    f"decision, which ends on {row.last_day.isoformat()} (Staff Regulations "
+                                    f"decision, which ends on {timelimits.act_by(row).isoformat()} (Staff Regulations "
                                     "Art 91, TFEU Art 270).")))
 
 
@@ -317,7 +319,7 @@ def attach(session: Session, case: Case, upload: Upload, *, kind: str, actor: Ac
 
 
 def open_remedy(session: Session, parent: Case, actor: Actor, *, forum: str = "court",
-                event=None, details: dict[str, Any] | None = None) -> Case:
+                event=None, details: dict[str, Any] | None = None, after: CaseDeadline | None = None) -> Case:
     """P6: track an onward remedy after ``parent`` — the court window from ``event`` (D7), or an
     Ombudsman complaint (which needs prior approaches and suspends no time limit)."""
     if not (actor.in_legal_team or actor.is_system):
@@ -334,7 +336,7 @@ def open_remedy(session: Session, parent: Case, actor: Actor, *, forum: str = "c
     session.flush()
     if forum == "court":
         timelimits.open_deadline(session, case, "court-action", "court-action", event,
-                                 timelimits.rule_set_for(parent))
+                                 timelimits.rule_set_for(parent), after=after)
     else:
         case.details = {**case.details, "note": "an Ombudsman complaint suspends no time limit (P6)"}
     audit.record(session, actor=actor.name, entity="case", entity_id=case.id, action="open",

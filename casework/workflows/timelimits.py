@@ -154,8 +154,7 @@ def apply_clock_decision(case: Case, name: str, decision: ClockDecision) -> dict
         raise MissingData(f"case {case.reference} has no {name!r} deadline")
     if row.status not in (DeadlineStatus.OPEN, DeadlineStatus.EXPIRED):
         raise WorkflowError(f"the {name} deadline is {row.status.value}: it cannot be changed")
-    before = {"last_day": row.last_day and row.last_day.isoformat(),
-              "due_at": row.due_at and row.due_at.isoformat()}
+    before = {**_days(row), "due_at": row.due_at and row.due_at.isoformat()}
     try:
         result = compute(DeadlineSpec.from_dict(row.spec).with_decision(decision), calendars_of(case))
     except DeadlineError as exc:
@@ -164,8 +163,7 @@ def apply_clock_decision(case: Case, name: str, decision: ClockDecision) -> dict
         row.status, row.met_at = DeadlineStatus.OPEN, None
     _store(row, result)
     return {"deadline": name, "decision": decision.to_dict(), "before": before,
-            "after": {"last_day": row.last_day and row.last_day.isoformat(),
-                      "due_at": row.due_at and row.due_at.isoformat()}}
+            "after": {**_days(row), "due_at": row.due_at and row.due_at.isoformat()}}
 
 
 def last_day_under(case: Case, rule: str, row: CaseDeadline) -> date:

@@ -86,5 +86,5 @@ def test_once_acts_at_the_end_of_the_period_and_the_candidate_gets_the_mail(cli,
     [mail] = [r.message for r in mail_server.inbox.received if "implied" in r.message["Subject"].lower()]
     with scratch_database.session_scope() as s:
         assert mail["To"] == scenes.case_of(s, case_id).candidate.email
-    assert "28 November 2022" in mail.get_content()
+    assert "25 November 2022" in mail.get_content()     # the date to act by (D2; see test_sweeps)
     assert str(mail["Message-ID"]).strip() == f"<implied-rejection/case-{case_id}/reply/20220816T220000Z/candidate@casework>"

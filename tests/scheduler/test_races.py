@@ -87,4 +87,7 @@ def test_d2_d7_a_calendar_change_is_applied_before_the_lapse_it_changes(scratch_
         assert (remedy.state, window.status, window.last_day) == (
             CaseState.WINDOW_OPEN, DeadlineStatus.OPEN, date(2022, 11, 29))
         told = s.scalars(select(OutboxMessage.recipient).where(OutboxMessage.template == "deadline-moved")).all()
-        assert remedy.candidate.email in told
+        # the legal team is told; the candidate's date to act by, Friday 25 November (D2: counted
+        # from the rejection without the unconfirmed Assumption holiday), did not move
+        assert told and remedy.candidate.email not in told
+        assert window.computation["act_by"] == "2022-11-25"

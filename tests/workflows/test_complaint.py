@@ -147,8 +147,12 @@ def test_p4_d7_implied_rejection_on_the_computed_day_not_before(session, frozen,
     assert (remedy.state, remedy.deciding_body) == (CaseState.WINDOW_OPEN, DecidingBody.GENERAL_COURT)
     assert (window.last_day, window.spec["rule"]["place"]) == (date(2022, 11, 28), "court")
     assert window.due_at == at(2022, 11, 28, 23)      # 24:00 Brussels winter time (D4)
+    # D2: the 4 months ended on Saturday 13 August and rolled past Monday 15 August, Assumption on the
+    # provisional Brussels 2022 list; without it the rejection is on 15 August and the window ends on
+    # Friday 25 November: the candidate is told that date until 2022 is confirmed
+    assert window.computation["act_by"] == "2022-11-25" and date(2022, 11, 25).weekday() == 4
     [notice_sent] = told(case)
-    assert "2022-08-16" in notice_sent and "until 2022-11-28" in notice_sent
+    assert "2022-08-16" in notice_sent and "until 2022-11-25" in notice_sent
     assert trail(session, case)[-1][0:3] == ("implied_rejection", "referred", "implied-rejection")
 
 
