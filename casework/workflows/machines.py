@@ -13,7 +13,7 @@ from transitions import Machine
 
 from ..cases.models import CaseState, CaseType
 from . import effects as fx
-from .steps import CANDIDATE, DECIDING_BODY, LEGAL, SYSTEM, Run, Step
+from .steps import CANDIDATE, DECIDING_BODY, LEGAL, SYSTEM, Step
 
 S = CaseState
 
