@@ -240,6 +240,34 @@ def extend_reserve_list_command(reference: str, field_code: str, until, reason: 
         click.echo(f"field {field_code}: reserve list valid until {reserve.valid_until}")
 
 
+@main.command("force-majeure")
+@click.argument("reference")
+@click.argument("number")
+@click.option("--accept/--refuse", required=True, help="The competent body's decision on the claim.")
+@click.option("--reason", required=True, help="The reasons, published to the candidate (R2).")
+def force_majeure_command(reference: str, number: str, accept: bool, reason: str) -> None:
+    """Decide a candidate's claim of force majeure after an exclusion for absence (C15).
+
+    Accepted: the candidate is reinstated at that stage (R3); refused: the exclusion stands. Either
+    way the decision is recorded with its author, the body that took the exclusion.
+    """
+    from sqlalchemy import select
+
+    from . import clock
+    from .competitions.claims import decide_force_majeure
+    from .competitions.errors import CompetitionError
+    from .competitions.models import Application
+    with transaction() as session:
+        notice = _notice(session, reference)
+        application = session.scalar(select(Application).where(Application.notice_id == notice.id,
+                                                                Application.number == number))
+        if application is None:
+            raise CompetitionError(f"{reference} has no application {number!r}")
+        decision = decide_force_majeure(session, application, accepted=accept, actor=ACTOR,
+                                        published_at=clock.now(), reason=reason)
+        click.echo(f"{number}: {decision.kind} ({'accepted: reinstated at ' + application.phase if accept else 'refused'})")
+
+
 # --- exports -------------------------------------------------------------------------------
 
 @main.command("export")

@@ -158,3 +158,33 @@ def test_cli_on_a_database_without_schema_says_so_in_one_line(tmp_path, monkeypa
     monkeypatch.setenv("DATABASE_URL", "sqlite:///" + str(tmp_path / "empty.sqlite"))
     result = CliRunner().invoke(main, ["notice", "show", "EPSO/AD/398/22"], catch_exceptions=False)
     _assert_one_line_failure(result, "database error", "casework db upgrade")
+
+
+def test_c15_cli_force_majeure_claim_decided_with_wrong_input_refused(cli):
+    """C15, R3: the competent body decides an absent candidate's force-majeure claim from the CLI."""
+    import os
+
+    from sqlalchemy import select
+
+    from casework.competitions.models import Application, Status
+    from casework.db import Database
+
+    from .test_eligibility_claims import _absent_from_interview
+    db = Database(os.environ["DATABASE_URL"])
+    with db.session_scope() as session:
+        notice, absent, present = _absent_from_interview(session, cli.frozen)
+        reference, number, other = notice.reference, absent.number, present.number
+    wrong = cli("force-majeure", reference, number, "--accept", "--reason", "  ", ok=False)
+    _assert_one_line_failure(wrong, "needs its reasons")
+    wrong = cli("force-majeure", reference, "NO-SUCH-NUMBER", "--refuse", "--reason", "x", ok=False)
+    _assert_one_line_failure(wrong, "has no application 'NO-SUCH-NUMBER'")
+    wrong = cli("force-majeure", reference, other, "--refuse", "--reason", "x", ok=False)   # never excluded
+    _assert_one_line_failure(wrong, "no exclusion open to a force-majeure claim")
+    result = cli("force-majeure", reference, number, "--accept", "--reason", "hospitalised on the day")
+    assert result.output.strip() == f"{number}: reinstatement (accepted: reinstated at assessment)"
+    with db.session_scope() as session:
+        application = session.scalar(select(Application).where(Application.number == number))
+        assert (application.phase, application.status, application.reinstated) == ("assessment", Status.ACTIVE, True)
+    again = cli("force-majeure", reference, number, "--refuse", "--reason", "x", ok=False)       # decided once
+    _assert_one_line_failure(again, "no exclusion open to a force-majeure claim")
+    db.engine.dispose()
