@@ -471,8 +471,7 @@ def court_window(run: Run, event: date, *, tell: bool = True, restart: bool = Tr
         until = timelimits.act_by(remedy.deadline("court-action")).isoformat()
         run.changes["court_window"] = {"case": remedy.id, "until": until}
         if tell:
-            run.send("notice", f"You may bring an action before the General Court until {until} "
-                               "(Staff Regulations Art 91, TFEU Art 270).")
+            _tell_court_window(run, until)
         return remedy
     if existing.state is CaseState.LAPSED:
         run.changes["court_window"] = {"case": existing.id, "not reopened": "the period for an action had "
@@ -482,8 +481,7 @@ def court_window(run: Run, event: date, *, tell: bool = True, restart: bool = Tr
         until = timelimits.act_by(existing.deadline("court-action")).isoformat()
         run.changes["court_window"] = {"case": existing.id, "kept": until}
         if tell:
-            run.send("notice", f"You may bring an action before the General Court until {until} "
-                               "(Staff Regulations Art 91, TFEU Art 270).")
+            _tell_court_window(run, until)
         return existing
     decision = ClockDecision.restart(event, restart_reason, ref=case.reference)
     moved = timelimits.apply_clock_decision(existing, "court-action", decision)
@@ -497,6 +495,12 @@ def court_window(run: Run, event: date, *, tell: bool = True, restart: bool = Tr
         run.send("notice", "The period for bringing an action before the General Court starts afresh from "
                            f"this decision and now runs until {until} (Staff Regulations Art 91(3)).")
     return existing
+
+
+def _tell_court_window(run: Run, until: str) -> None:
+    """D2, D7: the candidate is told the date to act by of the court window."""
+    run.send("notice", f"You may bring an action before the General Court until {until} "
+                       "(Staff Regulations Art 91, TFEU Art 270).")
 
 
 def lodge(run: Run) -> None:

@@ -253,3 +253,13 @@ def reserve_list_published(session, frozen, finals, failing_reasoning=()):
     close(session, notice, "document-check", "reserve-list")
     refresh(session, *people)
     return notice, people
+
+
+def through_eligibility(session, frozen, *profiles):
+    """AD/398/22 field 1: one application per profile, closed through the eligibility phase (C5)."""
+    notice = publish(session, only_fields=("1",))
+    people = [apply(session, notice, profile=p) for p in profiles]
+    after_deadline(frozen, notice)
+    close(session, notice, "application", "eligibility")
+    refresh(session, *people)
+    return notice, people

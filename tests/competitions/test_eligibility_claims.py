@@ -22,19 +22,10 @@ from .test_files import APP_HEADER, RESULT_HEADER, application_row, write_csv
 
 # --- C5 / R2: who decides eligibility is data of the notice ---------------------------------
 
-def _ad398_eligibility(session, frozen, *profiles):
-    notice = f.publish(session, only_fields=("1",))
-    people = [f.apply(session, notice, profile=p) for p in profiles]
-    f.after_deadline(frozen, notice)
-    f.close(session, notice, "application", "eligibility")
-    f.refresh(session, *people)
-    return notice, people
-
-
 def test_c5_r2_ad398_expired_identity_document_is_a_general_condition_decided_by_epso(session, frozen):
     expired = f.profile(identity_document_valid_until="2022-03-21")      # the day before 22.3.2022
     valid = f.profile(identity_document_valid_until="2022-03-22")
-    _, [out, ok] = _ad398_eligibility(session, frozen, expired, valid)
+    _, [out, ok] = f.through_eligibility(session, frozen, expired, valid)
     assert (out.phase, out.status) == ("eligibility", Status.EXCLUDED)
     d = f.last_decision(session, out)
     assert (d.author.value, d.ground, d.admits) == ("epso", "general_eligibility", None)
@@ -44,14 +35,14 @@ def test_c5_r2_ad398_expired_identity_document_is_a_general_condition_decided_by
 
 
 def test_c5_r2_ad398_specific_conditions_decided_by_the_board(session, frozen):
-    _, [law] = _ad398_eligibility(session, frozen, f.profile(subjects=["law"]))
+    _, [law] = f.through_eligibility(session, frozen, f.profile(subjects=["law"]))
     d = f.last_decision(session, law)
     assert (d.author.value, d.ground) == ("board", "specific_eligibility")
     assert d.reason.startswith("(a) no diploma of level degree-4y or higher in subject ict")
 
 
 def test_c5_both_failed_the_general_ground_with_every_reason(session, frozen):
-    _, [a] = _ad398_eligibility(session, frozen, f.profile(subjects=[], identity_document_valid_until="2020-01-01"))
+    _, [a] = f.through_eligibility(session, frozen, f.profile(subjects=[], identity_document_valid_until="2020-01-01"))
     d = f.last_decision(session, a)
     assert (d.author.value, d.ground) == ("epso", "general_eligibility")
     assert "identity document expired on 2020-01-01" in d.reason and "(b) no diploma" in d.reason
@@ -67,7 +58,7 @@ def test_c5_military_service_and_contract_leave_counted_at_the_phase(session, fr
                               paid=False),
                         f.job("2020-07-01"))
     without_service = {**profile, "experience": profile["experience"][1:]}
-    _, [ok, short] = _ad398_eligibility(session, frozen, profile, without_service)
+    _, [ok, short] = f.through_eligibility(session, frozen, profile, without_service)
     assert (ok.phase, ok.status) == ("screener", Status.ACTIVE)
     assert (short.phase, short.status) == ("eligibility", Status.EXCLUDED)
     assert "(a) experience 65.71 months < 72 required" in f.last_decision(session, short).reason
@@ -200,7 +191,7 @@ def test_c15_r1_only_the_body_that_excluded_decides_the_claim(session, frozen):
 
 
 def test_c15_other_exclusions_admit_no_force_majeure_claim(session, frozen):
-    _, [a] = _ad398_eligibility(session, frozen, f.profile(subjects=["law"]))
+    _, [a] = f.through_eligibility(session, frozen, f.profile(subjects=["law"]))
     with pytest.raises(CompetitionError, match="no exclusion open to a force-majeure claim"):
         claims.decide_force_majeure(session, a, accepted=True, actor="x", published_at=frozen.now(), reason="r")
 

@@ -15,15 +15,6 @@ from . import factories as f
 
 # --- C5 eligibility -------------------------------------------------------------------------
 
-def _eligibility(session, frozen, *profiles):
-    notice = f.publish(session, only_fields=("1",))
-    people = [f.apply(session, notice, profile=p) for p in profiles]
-    f.after_deadline(frozen, notice)
-    f.close(session, notice, "application", "eligibility")
-    f.refresh(session, *people)
-    return notice, people
-
-
 def _assert_excluded_at_eligibility(session, notice, application, *texts):
     assert (application.phase, application.status) == ("eligibility", Status.EXCLUDED)
     d = f.last_decision(session, application)
@@ -36,7 +27,7 @@ def _assert_excluded_at_eligibility(session, notice, application, *texts):
 
 
 def test_c5_eligible_candidate_goes_to_the_screener(session, frozen):
-    _, [a] = _eligibility(session, frozen, f.profile())
+    _, [a] = f.through_eligibility(session, frozen, f.profile())
     assert (a.phase, a.status) == ("screener", Status.ACTIVE)
     d = f.last_decision(session, a)
     assert (d.kind, d.author.value, d.phase) == ("admitted", "board", "eligibility")
@@ -44,14 +35,14 @@ def test_c5_eligible_candidate_goes_to_the_screener(session, frozen):
 
 def test_c5_experience_before_the_diploma_not_counted(session, frozen):
     # 12 years of ICT work, but the 4-year degree only came in mid-2018.
-    notice, [a] = _eligibility(session, frozen, f.profile("degree-4y", "2018-06-30", f.job("2010-01-01")))
+    notice, [a] = f.through_eligibility(session, frozen, f.profile("degree-4y", "2018-06-30", f.job("2010-01-01")))
     d = _assert_excluded_at_eligibility(session, notice, a, "(a) experience", "< 72 required",
                                         "counted from 2018-06-30 to 2022-03-22", "(b) experience")
     assert "< 84 required" in d.reason
 
 
 def test_c5_no_qualifying_diploma(session, frozen):
-    notice, [a] = _eligibility(session, frozen, f.profile("post-secondary-2y", "2005-06-30"))
+    notice, [a] = f.through_eligibility(session, frozen, f.profile("post-secondary-2y", "2005-06-30"))
     _assert_excluded_at_eligibility(session, notice, a,
                                     "(a) no diploma of level degree-4y or higher in subject ict awarded by 2022-03-22",
                                     "(b) no diploma of level degree-3y")
@@ -61,13 +52,13 @@ def test_c5_part_time_counts_pro_rata(session, frozen):
     # 2010-03-23 .. 2022-03-22 is exactly 144 months: half time = 72 months = alternative (a).
     half = f.profile("degree-4y", "2008-01-01", f.job("2010-03-23", fraction="0.5"))
     less = f.profile("degree-4y", "2008-01-01", f.job("2010-03-23", fraction="0.4"))
-    notice, [ok, short] = _eligibility(session, frozen, half, less)
+    notice, [ok, short] = f.through_eligibility(session, frozen, half, less)
     assert (ok.phase, ok.status) == ("screener", Status.ACTIVE)
     _assert_excluded_at_eligibility(session, notice, short, "(a) experience 57.6 months < 72 required")
 
 
 def test_c5_unpaid_work_does_not_count(session, frozen):
-    notice, [a] = _eligibility(session, frozen, f.profile("degree-4y", "2008-06-30",
+    notice, [a] = f.through_eligibility(session, frozen, f.profile("degree-4y", "2008-06-30",
                                                           f.job("2008-09-01", paid=False)))
     _assert_excluded_at_eligibility(session, notice, a, "(a) experience 0 months < 72 required")
 
