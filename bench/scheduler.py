@@ -32,7 +32,7 @@ from workflows import fresh_database
 from casework.cases.models import Case, CaseDeadline, CaseState, CaseType, DeadlineStatus, DecidingBody
 from casework.competitions.models import Candidate
 from casework.db import Database
-from casework.scheduler.models import DueEvent, EventStatus
+from casework.agenda.models import DueEvent, EventStatus
 
 RUN = "from casework.cli import main; main()"
 RAW_DRAIN = """

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from .calendars import record_year
+from .agenda.calendars import record_year
 from .cli_support import transaction
 from .deadlines import CalendarYear, DeadlineError
 from .deadlines_cli import calendar_group

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from . import clock, database_url
 from .cli_support import transaction
 from .db import Database
-from .scheduler.models import DueEvent, EventStatus, SchedulerWorker
+from .agenda.models import DueEvent, EventStatus
+from .scheduler.models import SchedulerWorker
 
 
 def scheduler_database() -> Database:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from .. import clock
-from ..calendars import stored_calendars
+from ..agenda.calendars import stored_calendars
 from ..cases.models import Case
 from ..competitions.models import Application, Candidate, Decision, Status
 from ..competitions.notices import time_limits

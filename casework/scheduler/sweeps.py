@@ -30,7 +30,7 @@ from ..deadlines import depends_on
 from ..notifications import enqueue
 from ..workflows import InvalidTransition, NotAllowed, apply, timelimits
 from ..workflows.engine import BATCH, KEEP_TRANSACTION
-from .models import DueEvent, EventStatus
+from ..agenda.models import DueEvent, EventStatus
 
 log = logging.getLogger("casework.scheduler")
 

@@ -11,7 +11,7 @@ from casework.cases.models import Case, CaseDeadline, CaseType
 from casework.competitions import applications as apps
 from casework.competitions import stages
 from casework.db import Database
-from casework.scheduler.models import DueEvent, EventStatus
+from casework.agenda.models import DueEvent, EventStatus
 from casework.workflows import apply, file_case
 
 from ..competitions import factories as f

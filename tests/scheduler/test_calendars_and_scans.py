@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from casework.audit import AuditEvent
-from casework.calendars import record_year
+from casework.agenda.calendars import record_year
 from casework.deadlines import CalendarYear, Holiday, default_calendars
 from casework.notifications.models import OutboxMessage
 from casework.scheduler.scans import scan_filing_windows

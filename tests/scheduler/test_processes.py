@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from casework import clock
 from casework.audit import AuditEvent
 from casework.notifications.models import OutboxMessage
-from casework.scheduler.models import DueEvent, EventStatus
+from casework.agenda.models import DueEvent, EventStatus
 
 from . import scenes
 

@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select, text
 
-from casework.calendars import record_year
+from casework.agenda.calendars import record_year
 from casework.cases.models import Case, CaseState, CaseType, DeadlineStatus
 from casework.deadlines import CalendarYear, Holiday, default_calendars
 from casework.notifications.models import OutboxMessage
 from casework.scheduler import sweeps
-from casework.scheduler.models import DueEvent, EventStatus
+from casework.agenda.models import DueEvent, EventStatus
 from casework.scheduler.sweeps import sweep
 
 from . import scenes

@@ -23,7 +23,7 @@ from casework.deadlines import (
 )
 from casework.migrate import upgrade
 from casework.notifications.models import OutboxMessage
-from casework.scheduler.models import DueEvent
+from casework.agenda.models import DueEvent
 from casework.scheduler.sweeps import sweep
 
 from ..conftest import BACKENDS, fresh_database

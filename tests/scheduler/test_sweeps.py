@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from casework.audit import AuditEvent
 from casework.cases.models import Case, CaseState, CaseType
 from casework.notifications.models import OutboxMessage
-from casework.scheduler.models import DueEvent, EventStatus
+from casework.agenda.models import DueEvent, EventStatus
 from casework.scheduler.sweeps import sweep
 from casework.workflows import apply
 

@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from . import audit, clock
-from .db import Base, Instant, JSONType
-from .deadlines import CalendarSet, CalendarYear, default_calendars
+from .. import audit, clock
+from ..db import Base, Instant, JSONType
+from ..deadlines import CalendarSet, CalendarYear, default_calendars
+from .models import DueEvent, EventStatus
 
 
 class CalendarYearRecord(Base):
@@ -32,7 +33,7 @@ class CalendarYearRecord(Base):
     updated_at: Mapped[datetime] = mapped_column(Instant())
 
 
-_CACHE = "casework.calendars"
+_CACHE = "casework.agenda.calendars"
 
 
 def stored_calendars(session: Session) -> CalendarSet:
@@ -48,7 +49,6 @@ def stored_calendars(session: Session) -> CalendarSet:
 
 def record_year(session: Session, year: CalendarYear, *, actor: str, reason: str) -> CalendarYearRecord:
     """Store (or replace) an administrator's year and plan the recomputation of running deadlines."""
-    from .scheduler.models import DueEvent, EventStatus
     if not reason.strip():
         raise ValueError("a calendar change needs a reason (D6), e.g. the official decision it follows")
     before = stored_calendars(session)[year.place].year(year.year)
