@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 
+DEVELOPMENT_SECRET = "dev-only-change-me"
+
 
 def normalise_database_url(url: str) -> str:
     """Accept the common ``postgres://`` / ``postgresql://`` spellings and use psycopg 3."""
@@ -19,7 +21,7 @@ def normalise_database_url(url: str) -> str:
 def from_environment() -> dict:
     """Settings read when the application is created (not at import: tests set the environment)."""
     return {
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-change-me"),
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET),
         "DATABASE_URL": os.environ.get("DATABASE_URL"),  # None: SQLite file in the instance folder
         # the scheduler's mail: no SMTP_HOST, no sending (messages wait in the outbox)
         "SMTP_HOST": os.environ.get("SMTP_HOST"),
@@ -27,6 +29,33 @@ def from_environment() -> dict:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "casework@localhost"),
         "SCHEDULER_INTERVAL": float(os.environ.get("SCHEDULER_INTERVAL", "5")),
     }
+
+
+def database_url(config: dict, instance_path: str) -> str:
+    """``DATABASE_URL`` if set, else a SQLite file in the instance folder."""
+    url = config.get("DATABASE_URL")
+    if url:
+        return url
+    os.makedirs(instance_path, exist_ok=True)
+    return "sqlite:///" + os.path.join(instance_path, "casework.sqlite")
+
+
+class InsecureConfiguration(RuntimeError):
+    """A setting that would be unsafe outside development."""
+
+
+def check_secret_key(config: dict) -> None:
+    """Refuse the development ``SECRET_KEY`` (or none) outside debug and tests: with it anyone can
+    forge a session cookie and log in as anybody. The command line signs nothing and skips the check
+    (``CHECK_SECRET_KEY=False``); its ``casework run`` is the local development server."""
+    if config.get("DEBUG") or config.get("TESTING") or config.get("CHECK_SECRET_KEY") is False:
+        return
+    key = config.get("SECRET_KEY")
+    if not key or key == DEVELOPMENT_SECRET or len(str(key)) < 16:
+        raise InsecureConfiguration(
+            "SECRET_KEY is not set (or is the development value, or shorter than 16 characters): "
+            "set it in the environment, e.g. SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))'); "
+            "for local development run with FLASK_DEBUG=1")
 
 
 class Config:

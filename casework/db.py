@@ -110,3 +110,9 @@ class Database:
             raise
         finally:
             session.close()
+
+
+def get_db(app=None) -> Database:
+    """The application's database (``create_app`` puts it in ``app.extensions``)."""
+    from flask import current_app
+    return (app or current_app).extensions["casework.db"]

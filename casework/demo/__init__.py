@@ -13,7 +13,6 @@ import json
 import random
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -25,8 +24,9 @@ from ..competitions import results, selection, stages
 from ..competitions.definition import LANGUAGES, SKILLS
 from ..competitions.models import Application, Notice, Question, Status
 from ..competitions.notices import amend_notice, definition, publish_notice
+from ..resources import path
 
-HERE = Path(__file__).resolve().parent
+HERE = path("demo")
 DONE = "done"    # a field whose every phase has run
 ACTOR = "demo"
 

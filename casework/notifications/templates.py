@@ -13,11 +13,11 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
-from .. import TEMPLATES
 from ..competitions.definition import LANGUAGES
+from ..resources import path
 from .terms import MONTHS, TERMS
 
-MAIL = TEMPLATES / "mail"
+MAIL = path("mail")
 FALLBACK = "EN"
 
 

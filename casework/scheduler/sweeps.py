@@ -22,6 +22,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, selectinload
 
 from .. import audit, clock
+from ..agenda.models import DueEvent, EventStatus
 from ..auth.actors import Actor
 from ..auth.models import Role, User
 from ..cases.models import Case, CaseDeadline, CaseState, CaseType, DeadlineStatus, DecidingBody
@@ -30,7 +31,6 @@ from ..deadlines import depends_on
 from ..notifications import enqueue
 from ..workflows import InvalidTransition, NotAllowed, apply, timelimits
 from ..workflows.engine import BATCH, KEEP_TRANSACTION
-from ..agenda.models import DueEvent, EventStatus
 
 log = logging.getLogger("casework.scheduler")
 

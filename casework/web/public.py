@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from sqlalchemy import select
 
-from .. import get_session
 from ..competitions import queries
 from ..competitions.models import Notice
+from . import get_session
 
 bp = Blueprint("public", __name__)
 

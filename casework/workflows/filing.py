@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
 from .. import audit, clock
+from ..agenda.calendars import stored_calendars
 from ..auth.actors import Actor
 from ..auth.models import Role
-from ..agenda.calendars import stored_calendars
 from ..cases.models import Case, CaseDeadline, CaseDocument, CaseMessage, CaseState, CaseType
 from ..competitions.models import Application, Decision, Sitting
 from ..competitions.notices import definition, time_limits, version_on

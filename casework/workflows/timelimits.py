@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy.orm import Session, object_session
 
 from .. import clock
+from ..agenda import planning
 from ..agenda.calendars import stored_calendars
 from ..cases.models import Case, CaseDeadline, DeadlineStatus
 from ..competitions.notices import time_limits, version_on
 from ..deadlines import CalendarSet, DeadlineResult, DeadlineSpec, RuleSet, compute, get_rule_set
 from ..deadlines import Decision as ClockDecision
 from ..deadlines.errors import DeadlineError
-from ..agenda import planning
 from .errors import MissingData, WorkflowError
 
 FILING_RULES = {              # D9: the rule that limits the filing itself, per case type

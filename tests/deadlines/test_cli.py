@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from casework.deadlines import RuleSet
-from casework.deadlines_cli import calendar_group, deadline_group
+from casework.cli.deadlines import calendar_group, deadline_group
 
 
 def run(group, *args, resolver=None):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from casework import create_app
 from casework.notifications import OutboxMessage, OutboxStatus, enqueue
-from casework.notifications_cli import outbox_group
+from casework.cli.outbox import outbox_group
 
 STEP = {"reference": "REV-2022-000042", "step": "decide", "state": "decided"}
 

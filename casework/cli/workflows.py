@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from .cases.models import CaseType
-from .workflows import diagram
+from ..cases.models import CaseType
+from ..workflows import diagram
 
 
 @click.group("workflows")

@@ -1,4 +1,5 @@
-"""Command line for the deadline engine: ``casework deadline ...`` and ``casework calendar ...``.
+"""``casework deadline …`` and ``casework calendar …``: the deadline engine, and the calendars
+administrators record (``calendar record``, which needs the database).
 
 ``deadline_group`` and ``calendar_group`` are registered in the main CLI. Bad
 input (unknown unit or rule, malformed date, year outside the calendars) ends
@@ -13,10 +14,14 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
-from casework.deadlines import (
+from ..agenda.calendars import record_year
+from ..deadlines import (
+    CalendarYear,
     DeadlineError,
     DeadlineResult,
     RuleSet,
@@ -27,8 +32,9 @@ from casework.deadlines import (
     get_rule_set,
     parse_when,
 )
-from casework.deadlines.calendars import PATTERNS, WEEKDAY_NAMES
-from casework.deadlines.rules import DEFAULT_RULE_SET
+from ..deadlines.calendars import PATTERNS, WEEKDAY_NAMES
+from ..deadlines.rules import DEFAULT_RULE_SET
+from .support import transaction
 
 PLACES = click.Choice(sorted(PATTERNS))
 
@@ -119,3 +125,20 @@ def calendar_show(year: int, place: str, as_json: bool) -> None:
     for h in cal_year.holidays:
         click.echo(f"{h.date.isoformat()}  {WEEKDAY_NAMES[h.date.weekday()]:<9}  {h.name}")
 
+
+@calendar_group.command("record")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--reason", required=True, help="Why, e.g. the official decision the list comes from (D6).")
+@click.option("--by", "actor", default="admin:cli", show_default=True, help="Who records it (the audit trail).")
+@with_appcontext
+def record(file: Path, reason: str, actor: str) -> None:
+    """Record a year's holidays ({"place", "year", "holidays": [{"date", "name"}], "source", "status"});
+    open deadlines that counted that year are recomputed by the scheduler, and those affected told."""
+    try:
+        year = CalendarYear.from_dict(json.loads(file.read_text(encoding="utf-8")))
+    except (json.JSONDecodeError, DeadlineError) as exc:
+        raise click.ClickException(f"{file}: {exc} (nothing was changed)") from None
+    with transaction() as session:
+        saved = record_year(session, year, actor=actor, reason=reason)
+        click.echo(f"{year.place} {year.year}: {len(year.holidays)} holidays, {year.status}, version {saved.version}; "
+                   "open deadlines will be recomputed by the scheduler")

@@ -10,16 +10,17 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from . import clock, database_url
-from .cli_support import transaction
-from .db import Database
-from .agenda.models import DueEvent, EventStatus
-from .scheduler.models import SchedulerWorker
+from .. import clock
+from ..agenda.models import DueEvent, EventStatus
+from ..config import database_url
+from ..db import Database
+from ..scheduler.models import SchedulerWorker
+from .support import transaction
 
 
 def scheduler_database() -> Database:
     """The scheduler's own engine: on SQLite its transactions take the write lock at BEGIN."""
-    url = database_url(current_app)
+    url = database_url(current_app.config, current_app.instance_path)
     if url.startswith("sqlite"):   # a second process waits for the lock (one batch at a time) instead of failing
         return Database(url, sqlite_begin="IMMEDIATE", connect_args={"timeout": 120})
     return Database(url)
@@ -43,10 +44,10 @@ def scheduler_group(ctx: click.Context, worker: str, interval: float | None, onc
     """Run the scheduler process: act on due deadlines and send the outbox (SMTP_HOST)."""
     if ctx.invoked_subcommand is not None:
         return
-    from .notifications import deliver
-    from .scheduler import process
-    from .scheduler.scans import scan_filing_windows
-    from .scheduler.sweeps import sweep
+    from ..notifications import deliver
+    from ..scheduler import process
+    from ..scheduler.scans import scan_filing_windows
+    from ..scheduler.sweeps import sweep
     process.configure_logging()
     db, smtp = scheduler_database(), smtp_settings()
     if smtp is None:
@@ -65,7 +66,7 @@ def scheduler_group(ctx: click.Context, worker: str, interval: float | None, onc
 @click.option("--json", "as_json", is_flag=True)
 def status(as_json: bool) -> None:
     """Scheduler processes and their next runs, the oldest undone due row (lag), the outbox backlog."""
-    from .notifications import backlog
+    from ..notifications import backlog
     now = clock.now()
     with transaction() as session:
         pending = select(DueEvent).where(DueEvent.status == EventStatus.PENDING)

@@ -11,8 +11,8 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from .cli_support import transaction
-from .notifications import OutboxMessage, OutboxStatus, backlog, retry_failed
+from ..notifications import OutboxMessage, OutboxStatus, backlog, retry_failed
+from .support import transaction
 
 
 @click.group("outbox", cls=AppGroup)

@@ -1,0 +1,36 @@
+"""``casework demo …``: the demo competitions."""
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from .support import transaction
+
+
+@click.group(cls=AppGroup)
+def demo() -> None:
+    """Demo data."""
+
+
+@demo.command("load")
+@click.option("--scale", type=click.IntRange(1, 50), default=1, show_default=True,
+              help="Multiply the number of synthetic candidates.")
+@click.option("--seed", type=int, default=2022, show_default=True)
+def demo_load(scale: int, seed: int) -> None:
+    """Load the three seed notices with synthetic candidates at every stage."""
+    from ..demo import load_demo
+    with transaction() as session:
+        summary = load_demo(session, scale=scale, seed=seed)
+        for line in summary:
+            click.echo(line)
+
+
+@demo.command("status")
+def demo_status() -> None:
+    """Print 'empty' when the database holds no notice yet, else the number of notices."""
+    from sqlalchemy import func, select
+
+    from ..competitions.models import Notice
+    with transaction() as session:
+        count = session.scalar(select(func.count(Notice.id)))
+        click.echo(count or "empty")

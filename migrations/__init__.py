@@ -1,0 +1,1 @@
+"""Data package: the Alembic environment and revisions, shipped in the wheel as casework.migrations."""
