@@ -18,7 +18,7 @@ from ..competitions.errors import CompetitionError
 from ..competitions.models import Status
 from ..deadlines import DeadlineSpec, compute, local_date
 from ..deadlines import Decision as ClockDecision
-from . import access, filing, routing, timelimits
+from . import disclosure, filing, routing, timelimits
 from .errors import MissingData, WorkflowError
 from .steps import Run
 
@@ -340,7 +340,7 @@ def neutralise(run: Run) -> None:
 
 def access_answer(run: Run) -> str:
     """P5: item by item, excluded categories with the rule that excludes them."""
-    answers = access.answer(list(run.case.details.get("items", [])), set(run.listed("confirmed")))
+    answers = disclosure.answer(list(run.case.details.get("items", [])), set(run.listed("confirmed")))
     run.changes["access"] = [a.__dict__ for a in answers]
     given = [a for a in answers if a.given]
     run.case.outcome = "granted" if len(given) == len(answers) else "partial" if given else "refused"
