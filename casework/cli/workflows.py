@@ -1,6 +1,8 @@
 """`casework workflows …`: the case machines as diagrams, and docs/workflows.md kept in step."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from ..cases.models import CaseType
@@ -20,15 +22,17 @@ def show_diagram(case_type: str) -> None:
 
 
 @workflows_group.command("docs")
-@click.option("--check", is_flag=True, help="Only report whether docs/workflows.md is up to date.")
-def write_docs(check: bool) -> None:
-    """Regenerate the diagrams and tables of docs/workflows.md from the machines."""
-    current = diagram.DOC.read_text(encoding="utf-8")
+@click.option("--check", is_flag=True, help="Only report whether the file is up to date.")
+@click.option("--file", "doc", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=diagram.DOC,
+              show_default=True, help="The workflows page of a checkout (run from its root).")
+def write_docs(check: bool, doc: Path) -> None:
+    """Regenerate the diagrams and tables of docs/workflows.md from the machines (a developer's command)."""
+    current = doc.read_text(encoding="utf-8")
     wanted = diagram.render(current)
     if check:
         if current != wanted:
-            raise click.ClickException(f"{diagram.DOC} is out of date: run `casework workflows docs`")
-        click.echo(f"{diagram.DOC} is up to date")
+            raise click.ClickException(f"{doc} is out of date: run `casework workflows docs`")
+        click.echo(f"{doc} is up to date")
         return
-    diagram.DOC.write_text(wanted, encoding="utf-8")
-    click.echo(f"wrote {diagram.DOC}")
+    doc.write_text(wanted, encoding="utf-8")
+    click.echo(f"wrote {doc}")

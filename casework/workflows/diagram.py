@@ -7,7 +7,7 @@ from pathlib import Path
 from ..cases.models import CaseState, CaseType
 from .machines import INITIAL, STATE_HELP, STEPS, states_of
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "workflows.md"
+DOC = Path("docs") / "workflows.md"     # in a checkout, relative to its root (where the command runs)
 START, END = "<!-- generated from casework/workflows/machines.py: start -->", "<!-- generated: end -->"
 
 TITLES = {
