@@ -56,3 +56,14 @@ def find_field(notice: Notice, code: str) -> Field:
             return field
     raise CompetitionError(f"{notice.reference} has no field {code!r}")
 
+
+_HIDDEN = frozenset((*range(0x20), 0x7F, *range(0x80, 0xA0),                      # C0, DEL, C1
+                     0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))) - {0x09, 0x0A}
+
+
+def printable(text: object, *, newlines: bool = True) -> str:
+    """``text`` safe for a terminal (issue 10 §6): C0/C1 control characters (but tab and, unless
+    ``newlines`` is false, newline) and the bidirectional marks, embeddings, overrides and isolates
+    (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069) become visible escapes such as ``\\u202e``."""
+    return "".join((f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+                   if ord(c) in _HIDDEN or (c == "\n" and not newlines) else c for c in str(text))
