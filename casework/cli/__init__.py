@@ -46,6 +46,7 @@ for command in (
     database.db,
     competitions.notice, competitions.applications, competitions.results, competitions.phase,
     competitions.export, competitions.extend_reserve_list_command, competitions.force_majeure_command,
+    competitions.withhold_name_command,
     deadlines.deadline_group, deadlines.calendar_group,
     workflows.workflows_group,
     cases.case_group, users.user_group,

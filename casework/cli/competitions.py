@@ -162,21 +162,55 @@ def force_majeure_command(reference: str, number: str, accept: bool, reason: str
     Accepted: the candidate is reinstated at that stage (R3); refused: the exclusion stands. Either
     way the decision is recorded with its author, the body that took the exclusion.
     """
-    from sqlalchemy import select
-
     from .. import clock
     from ..competitions.claims import decide_force_majeure
-    from ..competitions.errors import CompetitionError
-    from ..competitions.models import Application
     with transaction() as session:
-        notice = find_notice(session, reference)
-        application = session.scalar(select(Application).where(Application.notice_id == notice.id,
-                                                                Application.number == number))
-        if application is None:
-            raise CompetitionError(f"{reference} has no application {number!r}")
+        application = _application(session, reference, number)
         decision = decide_force_majeure(session, application, accepted=accept, actor=ACTOR,
                                         published_at=clock.now(), reason=reason)
         click.echo(f"{number}: {decision.kind} ({'accepted: reinstated at ' + application.phase if accept else 'refused'})")
+
+
+@click.command("withhold-name")
+@with_appcontext
+@click.argument("reference")
+@click.argument("number")
+@click.option("--received-at", "received", required=True,
+              help="When the request reached EPSO: an ISO instant with offset (2024-05-02T10:00:00+02:00).")
+@click.option("--accept-late", is_flag=True, help="EPSO accepts a late request anyway (needs --reason).")
+@click.option("--reason", help="Why a late request is accepted (the audit trail).")
+def withhold_name_command(reference: str, number: str, received: str, accept_late: bool, reason: str | None) -> None:
+    """Record a candidate's request not to have their name published on the reserve list (C12).
+
+    In time (the notice's `name-withholding` limit, D9) the name is withheld; a late request is
+    recorded with its lateness (D6) and applied only when EPSO accepts it anyway.
+    """
+    from datetime import datetime
+
+    from ..competitions.claims import withhold_name
+    from ..deadlines import parse_when
+    with transaction() as session:
+        when = parse_when(received)
+        if not isinstance(when, datetime):
+            raise click.ClickException("--received-at: give the instant, with its time and offset "
+                                       "(2022-04-06T10:00:00+02:00)")
+        request = withhold_name(session, _application(session, reference, number), received_at=when, actor=ACTOR,
+                                accept_late=accept_late, reason=reason)
+        limit = f"limit {request.deadline.isoformat()}" if request.deadline else "no limit running yet"
+        click.echo(f"{number}: {'name withheld' if request.applied else 'recorded, not applied'} "
+                   f"({'late' if request.late else 'in time'}; {limit})")
+
+
+def _application(session, reference: str, number: str):
+    from sqlalchemy import select
+
+    from ..competitions.models import Application
+    notice = find_notice(session, reference)
+    application = session.scalar(select(Application).where(Application.notice_id == notice.id,
+                                                            Application.number == number))
+    if application is None:
+        raise CompetitionError(f"{reference} has no application {number!r}")
+    return application
 
 
 @click.command("export")

@@ -188,3 +188,36 @@ def test_c15_cli_force_majeure_claim_decided_with_wrong_input_refused(cli):
     again = cli("force-majeure", reference, number, "--refuse", "--reason", "x", ok=False)       # decided once
     _assert_one_line_failure(again, "no exclusion open to a force-majeure claim")
     db.engine.dispose()
+
+
+def test_c12_cli_withhold_name_in_time_late_and_accepted_late(cli):
+    """C12, D6: the request not to publish a name, registered from the CLI with its receipt instant."""
+    import os
+
+    from sqlalchemy import select
+
+    from casework.competitions.models import Application
+    from casework.db import Database
+
+    db = Database(os.environ["DATABASE_URL"])
+    with db.session_scope() as session:
+        notice, [a, b] = f.reserve_list_published(session, cli.frozen, [150, 140])
+        reference, first, second = notice.reference, a.number, b.number
+    # published Tuesday 22 March 2022: last day Tuesday 5 April, 24:00 Brussels = 22:00 UTC
+    out = cli("withhold-name", reference, first, "--received-at", "2022-04-05T23:59:00+02:00").output
+    assert out.strip() == f"{first}: name withheld (in time; limit 2022-04-05T22:00:00+00:00)"
+    out = cli("withhold-name", reference, second, "--received-at", "2022-04-06T00:00:01+02:00").output
+    assert out.strip() == f"{second}: recorded, not applied (late; limit 2022-04-05T22:00:00+00:00)"
+    _assert_one_line_failure(cli("withhold-name", reference, second, "--received-at", "2022-04-06", ok=False),
+                             "give the instant")
+    _assert_one_line_failure(cli("withhold-name", reference, second, "--received-at", "yesterday", ok=False),
+                             "malformed date or instant")
+    _assert_one_line_failure(cli("withhold-name", reference, second, "--received-at", "2022-04-06T10:00:00+02:00",
+                                 "--accept-late", ok=False), "needs a reason")
+    out = cli("withhold-name", reference, second, "--received-at", "2022-04-06T10:00:00+02:00",
+              "--accept-late", "--reason", "the account was unreachable").output
+    assert out.strip().startswith(f"{second}: name withheld (late")
+    with db.session_scope() as session:
+        published = dict(session.execute(select(Application.number, Application.publish_name)).all())
+        assert (published[first], published[second]) == (False, False)
+    db.engine.dispose()
