@@ -11,7 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 from ..competitions.errors import CompetitionError
 from ..competitions.files import import_notice
 from ..competitions.notices import amend_notice
-from .support import ACTOR, find_field, find_notice, transaction
+from .support import ACTOR, UNCHANGED, find_field, find_notice, transaction
 
 
 @click.group(cls=AppGroup)
@@ -193,7 +193,7 @@ def withhold_name_command(reference: str, number: str, received: str, accept_lat
         when = parse_when(received)
         if not isinstance(when, datetime):
             raise click.ClickException("--received-at: give the instant, with its time and offset "
-                                       "(2022-04-06T10:00:00+02:00)")
+                                       f"(2022-04-06T10:00:00+02:00) {UNCHANGED}")
         request = withhold_name(session, _application(session, reference, number), received_at=when, actor=ACTOR,
                                 accept_late=accept_late, reason=reason)
         limit = f"limit {request.deadline.isoformat()}" if request.deadline else "no limit running yet"
