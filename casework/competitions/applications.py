@@ -1,12 +1,14 @@
 """Candidates and applications (C1–C4, C14): filing, validation, revalidation, withdrawal."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .. import audit, clock
+from ..clock import BRUSSELS
 from .definition import CEFR, SKILLS, NoticeDefinition
 from .errors import CompetitionError
 from .models import Application, ApplicationState, Candidate, Notice, ReserveListEntry, Status
@@ -72,8 +74,30 @@ def file_application(session: Session, candidate: Candidate, notice: Notice, *, 
     return application
 
 
-def validate_application(session: Session, application: Application, *, actor: str) -> None:
-    """C3: the sworn statement; after it nothing changes. Also C14 revalidation."""
+def validation_instant_problem(spec: NoticeDefinition, validated_at: datetime) -> str | None:
+    """C3: what is wrong with a validation instant recorded by the account system (historical
+    data, issue 10 §5), or None. It needs its offset, and lies between the notice's publication
+    and its application deadline, and not in the future."""
+    if validated_at.tzinfo is None or validated_at.utcoffset() is None:
+        return "the validation instant needs its offset (e.g. 2022-03-21T09:15:00+01:00)"
+    if validated_at > clock.now():
+        return "the validation instant is in the future"
+    if validated_at > spec.application_deadline:
+        return (f"the validation instant is after the application deadline "
+                f"({spec.application_deadline.isoformat()}, C3): not a valid application")
+    if validated_at.astimezone(BRUSSELS).date() < spec.published_on:
+        return f"the validation instant is before the notice was published ({spec.published_on})"
+    return None
+
+
+def validate_application(session: Session, application: Application, *, actor: str,
+                         validated_at: datetime | None = None) -> None:
+    """C3: the sworn statement; after it nothing changes. Also C14 revalidation.
+
+    ``validated_at``: the instant the account system recorded, for a competition loaded from its
+    files (historical data, issue 10 §5): checked against the deadline instead of the clock
+    (:func:`validation_instant_problem`). Without it the validation happens now, before the
+    deadline."""
     if application.state not in (ApplicationState.DRAFT, ApplicationState.REVALIDATION_REQUIRED):
         raise CompetitionError(f"application {application.number} is {application.state.value}: "
                                "it cannot be validated")
@@ -82,7 +106,11 @@ def validate_application(session: Session, application: Application, *, actor: s
                                "it cannot be validated")
     version = application.notice.current
     spec = definition(version)
-    if clock.now() > spec.application_deadline:
+    if validated_at is not None:
+        problem = validation_instant_problem(spec, validated_at)
+        if problem:
+            raise CompetitionError(f"application {application.number}: {problem}")
+    elif clock.now() > spec.application_deadline:
         raise CompetitionError(f"the application deadline ({spec.deadline_wording or spec.application_deadline}) "
                                "has passed")
     problems = check_languages(spec, application.language_1, application.language_2,
@@ -91,11 +119,14 @@ def validate_application(session: Session, application: Application, *, actor: s
         raise CompetitionError("; ".join(problems))
     before = application.state.value
     application.state = ApplicationState.VALIDATED
-    application.validated_at = clock.now()
+    application.validated_at = clock.now() if validated_at is None else validated_at.astimezone(UTC)
     application.validated_version_id = version.id
+    changes: dict[str, Any] = {"notice_version": version.number}
+    if validated_at is not None:
+        changes["validated_at"] = application.validated_at.isoformat()
+        changes["recorded_by"] = "the account system's file"
     audit.record(session, actor=actor, entity="application", entity_id=application.id,
-                 action="validate", from_state=before, to_state="validated",
-                 changes={"notice_version": version.number})
+                 action="validate", from_state=before, to_state="validated", changes=changes)
 
 
 def amend_draft(application: Application, **changes: Any) -> None:
