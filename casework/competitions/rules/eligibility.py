@@ -55,6 +55,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 from fractions import Fraction
+from typing import Any
 
 from ._numbers import Exact, Number, exact, show
 
@@ -192,6 +193,30 @@ class EligibilityRules:
 
 
 @dataclass(frozen=True)
+class Unmet:
+    """One eligibility condition not met (C5), as data: what a decision rests on (R2), whatever
+    the words that explain it. ``condition``: ``identity-document``, ``education``,
+    ``experience`` or ``field-experience``; ``required`` and ``counted``: the numbers compared
+    (months, exact; a date for the identity document), ``detail``: the rest (the level and
+    subject a diploma needed, how many diplomas lacked recognition)."""
+
+    condition: str
+    required: Exact | str | None = None
+    counted: Exact | str | None = None
+    detail: tuple[tuple[str, Any], ...] = ()
+
+    def as_data(self) -> dict[str, Any]:
+        """JSON-ready: exact numbers as strings ("72", "280/3")."""
+        data: dict[str, Any] = {"condition": self.condition}
+        if self.required is not None:
+            data["required"] = str(self.required)
+        if self.counted is not None:
+            data["counted"] = str(self.counted)
+        data.update(self.detail)
+        return data
+
+
+@dataclass(frozen=True)
 class AlternativeOutcome:
     label: str
     met: bool
@@ -199,6 +224,7 @@ class AlternativeOutcome:
     qualifying_diploma: Diploma | None
     experience_months: Exact
     field_experience_months: Exact
+    unmet: tuple[Unmet, ...] = ()    # the failures as data, in the same order
 
 
 @dataclass(frozen=True)
@@ -352,11 +378,22 @@ def check_general(profile: CandidateProfile, as_at: date) -> tuple[str, ...]:
     """C5 general conditions that the data can show: the identity document proving nationality
     must be valid at the application deadline (002 1.3 a; 003 Annex II 1.2). A document not yet
     provided is no failure here (it is asked for at a later stage)."""
+    return tuple(_GENERAL_TEXT[u.condition](u) for u in general_unmet(profile, as_at))
+
+
+def general_unmet(profile: CandidateProfile, as_at: date) -> tuple[Unmet, ...]:
+    """:func:`check_general` as data (``required``: the deadline, ``counted``: the date the
+    document is valid until)."""
     valid_until = profile.identity_document_valid_until
     if valid_until is not None and valid_until < as_at:
-        return ((f"the identity document expired on {valid_until.isoformat()}, before the "
-                 f"application deadline ({as_at.isoformat()})"),)
+        return (Unmet("identity-document", as_at.isoformat(), valid_until.isoformat()),)
     return ()
+
+
+_GENERAL_TEXT = {
+    "identity-document": lambda u: (f"the identity document expired on {u.counted}, before the "
+                                    f"application deadline ({u.required})"),
+}
 
 
 def _no_diploma_reason(profile: CandidateProfile, alt: Alternative, rules: EligibilityRules,
@@ -365,15 +402,20 @@ def _no_diploma_reason(profile: CandidateProfile, alt: Alternative, rules: Eligi
     if alt.subject is not None:
         text += f" in subject {alt.subject}"
     text += f" awarded by {as_at.isoformat()}"
-    unrecognised = [d for d in profile.diplomas
-                    if d.awarded_on <= as_at and rules.levels.at_least(d.level, alt.min_education)
-                    and (alt.subject is None or alt.subject in d.subjects)
-                    and not recognised(d, rules.recognition)]
+    unrecognised = _unrecognised(profile, alt, rules, as_at)
     if unrecognised:
         where = "from outside the EU " if rules.recognition is Recognition.OUTSIDE_EU else ""
-        text += (f" and recognised by a Member State ({len(unrecognised)} diploma(s) {where}"
+        text += (f" and recognised by a Member State ({unrecognised} diploma(s) {where}"
                  "without recorded recognition)")
     return text
+
+
+def _unrecognised(profile: CandidateProfile, alt: Alternative, rules: EligibilityRules, as_at: date) -> int:
+    """How many diplomas would have qualified for ``alt`` but for a missing recognition (C5)."""
+    return sum(1 for d in profile.diplomas
+               if d.awarded_on <= as_at and rules.levels.at_least(d.level, alt.min_education)
+               and (alt.subject is None or alt.subject in d.subjects)
+               and not recognised(d, rules.recognition))
 
 
 def check_alternative(
@@ -384,25 +426,32 @@ def check_alternative(
     need_total = exact(alt.min_experience_months, what=f"{alt.label} experience months")
     need_field = exact(alt.min_field_experience_months, what=f"{alt.label} field months")
     if dip is None:
+        unrecognised = _unrecognised(profile, alt, rules, as_at)
+        unmet = Unmet("education", detail=(("min_education", alt.min_education), ("subject", alt.subject),
+                                           ("unrecognised_diplomas", unrecognised)))
         return AlternativeOutcome(alt.label, False, (_no_diploma_reason(profile, alt, rules, as_at),),
-                                  None, 0, 0)
+                                  None, 0, 0, (unmet,))
     cap = alt.doctorate_cap_months if alt.doctorate_cap_months is not None else rules.doctorate_cap_months
     options = {"counts_from": dip.awarded_on, "as_at": as_at, "doctorate_cap_months": cap,
                "military_service_before_diploma": rules.military_service_before_diploma,
                "volunteering_min_fraction": rules.volunteering_min_fraction}
     total = counted_months((e for e in profile.experiences if e.relevant or e.in_field), **options)
     in_field = counted_months((e for e in profile.experiences if e.in_field), **options)
-    failures = []
+    failures, unmet = [], []
     if total < need_total:
+        unmet.append(Unmet("experience", need_total, exact(total),
+                           (("counted_from", dip.awarded_on.isoformat()), ("as_at", as_at.isoformat()))))
         failures.append(
             f"experience {show(total)} months < {show(need_total)} required "
             f"(counted from {dip.awarded_on.isoformat()} to {as_at.isoformat()})"
         )
     if in_field < need_field:
+        unmet.append(Unmet("field-experience", need_field, exact(in_field)))
         failures.append(
             f"experience in the field {show(in_field)} months < {show(need_field)} required"
         )
-    return AlternativeOutcome(alt.label, not failures, tuple(failures), dip, exact(total), exact(in_field))
+    return AlternativeOutcome(alt.label, not failures, tuple(failures), dip, exact(total), exact(in_field),
+                              tuple(unmet))
 
 
 def check_eligibility(
