@@ -363,6 +363,9 @@ def _languages(r: _Reader, key: str) -> tuple[str, ...]:
 def _reference(r: _Reader) -> str:
     """The notice's reference: ``REFERENCE_PATTERN`` (EPSO/AD/398/22)."""
     value = r.get("reference", types=str)
+    bad = control_character(value)
+    if bad:
+        raise DefinitionError("reference", f"holds a control character ({bad})")
     if len(value) > REFERENCE_MAX or not REFERENCE_PATTERN.fullmatch(value):
         raise DefinitionError("reference", "must be capital letters and digits in 2 to 6 segments "
                               f"separated by '/', at most {REFERENCE_MAX} characters "

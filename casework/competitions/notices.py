@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit, clock
 from ..deadlines import RuleSet
-from .definition import NoticeDefinition, parse_definition
+from .definition import NoticeDefinition, control_character, parse_definition
 from .errors import CompetitionError
 from .models import (
     Application,
@@ -83,6 +83,12 @@ def amend_notice(session: Session, document: dict[str, Any], *, actor: str, reas
     spec = parse_definition(document)
     notice = find_notice(session, spec.reference)
     old = definition(notice.current)
+    if published_on < notice.current.published_on:     # C14: versions follow each other
+        raise CompetitionError(f"the amendment's publication date {published_on} is before that of "
+                               f"version {notice.current.number} ({notice.current.published_on})")
+    if not reason.strip() or len(reason) > 2000 or control_character(reason, prose=True):
+        raise CompetitionError("the reason must be a text of at most 2000 characters, without "
+                               "control characters")
     if {f.code for f in spec.fields} != {f.code for f in old.fields}:
         raise CompetitionError("an amendment cannot add or remove fields")
     if reopens_applications and not (spec.application_deadline > max(clock.now(), old.application_deadline)):

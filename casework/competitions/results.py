@@ -41,6 +41,8 @@ def record_mark(session: Session, application: Application, test: str, mark: Dec
         _, test_spec = spec.test(test)
     except KeyError:
         raise CompetitionError(f"{application.notice.reference} has no test {test!r}") from None
+    if isinstance(mark, Decimal) and not mark.is_finite():     # NaN would not even compare
+        raise CompetitionError(f"{test}: the mark is not a finite number")
     if not test_spec.min <= mark <= test_spec.max:
         raise CompetitionError(f"{test}: mark {mark} outside {test_spec.min}–{test_spec.max}")
     return _put(session, application, test, mark, taken_on, None)
