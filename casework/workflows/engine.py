@@ -20,12 +20,12 @@ from transitions import MachineError
 
 from .. import audit
 from ..auth.actors import Actor
-from ..auth.models import Role
-from ..cases.models import Case, DecidingBody
+from ..auth.permissions import may_act
+from ..cases.models import Case
 from .errors import ConflictError, InvalidTransition, MissingData, NotAllowed
 from .machines import STEPS, machine, step
 from .signals import case_changed
-from .steps import CANDIDATE, DECIDING_BODY, LEGAL, SYSTEM, Run, Step
+from .steps import Run, Step
 
 _WROTE = "casework.wrote"
 KEEP_TRANSACTION = "casework.keep_transaction"   # set by a caller whose transaction must never be rolled back
@@ -48,30 +48,6 @@ def _forget_writes(session: Session, transaction) -> None:
 
 
 _AUDITED = ("state", "deciding_body", "assigned_officer_id", "excuse", "flags", "outcome", "closed_at", "details")
-
-
-def _is_deciding_body(actor: Actor, case: Case) -> bool:
-    body = case.deciding_body
-    if body is DecidingBody.BOARD:
-        notice_id = case.application.notice_id if case.application is not None else None
-        return actor.role is Role.BOARD_MEMBER and notice_id in actor.boards
-    if body is DecidingBody.EPSO:
-        return actor.role is Role.EPSO_OFFICER
-    if body is DecidingBody.APPOINTING_AUTHORITY:
-        return actor.role is Role.APPOINTING_AUTHORITY
-    return False
-
-
-def may_act(actor: Actor, case: Case, who: tuple[str, ...]) -> bool:
-    """Whether ``actor`` is one of ``who`` for ``case``; never on a candidate they declared a
-    conflict of interest with."""
-    if not actor.may_handle(case.candidate_id):
-        return False
-    return any((w == CANDIDATE and actor.role is Role.CANDIDATE and actor.candidate_id == case.candidate_id)
-               or (w == LEGAL and actor.in_legal_team)
-               or (w == DECIDING_BODY and _is_deciding_body(actor, case))
-               or (w == SYSTEM and actor.is_system)
-               for w in who)
 
 
 def _refusal(session: Session, case: Case, st: Step | None, trigger: str, actor: Actor) -> str | None:
