@@ -1,34 +1,48 @@
 """`casework case …`: cases from the command line.
 
-Every change goes through :func:`casework.workflows.apply` as a named user, exactly as the web
-views will: the same permission checks, the same audit rows.
+Every change goes through :func:`casework.workflows.file_case` and :func:`casework.workflows.apply`
+as a named user, exactly as the web views will: the same permission checks, the same audit rows.
+What is shown comes from :mod:`casework.cases.queries`; user-supplied text reaches the terminal
+only through :func:`~casework.cli.support.printable`.
 """
 from __future__ import annotations
 
 import json
-import re
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..audit import AuditEvent
-from ..auth.actors import actor_for
-from ..auth.models import User
+from .. import clock
+from ..auth.actors import Actor, actor_for
+from ..auth.models import Role, User
+from ..cases import queries
 from ..cases.models import Case, CaseState, CaseType
-from ..workflows import apply, available
-from ..workflows.errors import WorkflowError
-from .support import transaction
+from ..clock import BRUSSELS
+from ..competitions import history
+from ..competitions.models import Application, Candidate, Decision
+from ..deadlines import DeadlineError, local_date, parse_when
+from ..workflows import Upload, WarningRequired, apply, available, file_case
+from ..workflows.errors import MissingData, NotAllowed, WorkflowError
+from ..workflows.filing import MAX_UPLOAD_BYTES
+from .support import find_notice, printable, transaction
 
-REFERENCE = re.compile(r"^(?P<code>[A-Z]{3})-(?P<year>\d{4})-(?P<id>\d{6})$")
+FILEABLE = tuple(t.value for t in CaseType if t is not CaseType.REMEDY)   # P6 is opened by the legal team
+TESTED = (CaseType.NEUTRALISATION, CaseType.TECHNICAL_ISSUE)             # P1, P2: about a test sitting
+YES, NO = ("yes", "true", "1"), ("no", "false", "0")
+BOOLEAN_DETAILS = ("preparatory_steps_done", "technical_issue")          # P2; P3/P4 resting on a P2 issue
+LIST_DETAILS = ("items",)                                                # P5: categories, comma-separated
+RESERVED_DETAILS = {"test": "--test", "sat_on": "--sat-on", "decision": None, "analysis": None}
 
 
 def find_case(session: Session, reference: str) -> Case:
-    match = REFERENCE.match(reference.strip().upper())
-    case = session.get(Case, int(match["id"])) if match else None
-    if case is None or case.reference != reference.strip().upper():
-        raise WorkflowError(f"no case {reference!r} (references look like REV-2022-000042)")
+    case = queries.find_case(session, reference)
+    if case is None:
+        raise WorkflowError(f"no case {reference!r} (references look like {queries.REFERENCE_EXAMPLE})")
     return case
 
 
@@ -39,25 +53,312 @@ def find_user(session: Session, email: str) -> User:
     return user
 
 
+def _one(value: Any) -> str:
+    """A user-supplied value on one line of terminal output."""
+    return printable("" if value is None else value, newlines=False)
+
+
+_JSON_HIDDEN = frozenset((*range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                          *range(0x2066, 0x206A)))     # what json.dumps(ensure_ascii=False) leaves raw
+
+
+def json_text(data: Any) -> str:
+    """``data`` as JSON for a terminal: the characters json leaves raw that a terminal would act on
+    (DEL, C1 controls, bidirectional marks and overrides) as ``\\u`` escapes too — the same data, valid JSON."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return "".join(f"\\u{ord(c):04x}" if ord(c) in _JSON_HIDDEN else c for c in text)
+
+
+def _local(instant: str | None) -> str:
+    """A stored UTC instant as Brussels time, to the minute."""
+    if not instant:
+        return "-"
+    return datetime.fromisoformat(instant).astimezone(BRUSSELS).isoformat(timespec="minutes")
+
+
 @click.group("case", cls=AppGroup)
 def case_group() -> None:
-    """Cases: list, show (with deadlines and their computation), act."""
+    """Cases: file, list, show (with deadlines and their computation), act."""
 
+
+# --- case file ------------------------------------------------------------------------------
+
+def _pairs(pairs: tuple[str, ...], option: str) -> dict[str, str]:
+    data: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise MissingData(f"{option}: {pair!r} is not KEY=VALUE")
+        if key in data:
+            raise MissingData(f"{option}: {key} is given twice")
+        data[key] = value
+    return data
+
+
+def _details(pairs: tuple[str, ...]) -> dict[str, Any]:
+    """What the candidate filed, from -d KEY=VALUE: yes/no for the flags the rules read, a list for
+    the P5 items; the test and its day have options of their own."""
+    details: dict[str, Any] = _pairs(pairs, "-d")
+    for key in details:
+        if key in RESERVED_DETAILS:
+            option = RESERVED_DETAILS[key]
+            raise MissingData(f"-d {key}=… cannot be given" + (f": use {option}" if option else
+                                                                " (it is recorded by the deciding body)"))
+    for key in BOOLEAN_DETAILS:
+        if key in details:
+            word = details[key].strip().lower()
+            if word not in YES + NO:
+                raise MissingData(f"-d {key}= takes yes or no, not {details[key]!r}")
+            details[key] = word in YES
+    for key in LIST_DETAILS:
+        if key in details:
+            details[key] = [v.strip() for v in details[key].split(",") if v.strip()]
+    return details
+
+
+def _case_type(name: str) -> CaseType:
+    if name not in FILEABLE:
+        raise MissingData(f"unknown case type {name!r} (one of {', '.join(FILEABLE)})")
+    return CaseType(name)
+
+
+def _received_at(text: str | None) -> datetime | None:
+    """D6: when a request sent by post or e-mail was received. A date alone is the start of that
+    Brussels day (the earliest instant of the day: never later than the real receipt)."""
+    if text is None:
+        return None
+    try:
+        when = parse_when(text)
+    except DeadlineError as exc:
+        raise MissingData(f"--received-at: {exc}") from None
+    if not isinstance(when, datetime):
+        when = datetime.combine(when, time(0), BRUSSELS)
+    return when.astimezone(UTC)
+
+
+def _sat_on(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise MissingData(f"--sat-on: {text!r} is not a date (YYYY-MM-DD)") from None
+    if day > local_date(clock.now()):
+        raise MissingData(f"--sat-on: {day.isoformat()} is in the future")
+    return day
+
+
+def _upload(path: Path) -> Upload:
+    """A file to attach, read only if it is a regular file within the size limit (the type and
+    content are checked by the filing itself)."""
+    try:
+        if not path.is_file():
+            raise MissingData(f"--attach: {str(path)!r} is not a file")
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            raise MissingData(f"--attach: {path.name} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        return Upload(path.name, path.read_bytes())
+    except OSError as exc:
+        raise MissingData(f"--attach: cannot read {str(path)!r} ({exc.strerror or type(exc).__name__})") from None
+
+
+def _who(candidate: Candidate) -> str:
+    return f"{candidate.full_name} <{candidate.email}>"
+
+
+def _candidate(session: Session, actor: Actor, email: str, key: str | None) -> Candidate | None:
+    """Whose request it is: the candidate acting, or the one the legal team names (None: to be taken
+    from the contested decision)."""
+    if actor.role is Role.CANDIDATE:
+        if key is not None:
+            raise NotAllowed("a candidate files for themselves: --candidate is for the legal team "
+                             "registering a request received by post or e-mail")
+        candidate = session.get(Candidate, actor.candidate_id) if actor.candidate_id else None
+        if candidate is None:
+            raise MissingData(f"the account {email} is linked to no candidate record")
+        return candidate
+    if not actor.in_legal_team:
+        raise NotAllowed("only the candidate, or the legal team registering a request received "
+                         "otherwise, can file a case")
+    if key is None:
+        return None
+    candidate = history.find_candidate(session, key)
+    if candidate is None:
+        raise MissingData(f"--candidate: no candidate with the e-mail or application number {key!r}")
+    return candidate
+
+
+def _subject(session: Session, actor: Actor, candidate: Candidate | None, decision_id: str | None,
+             notice_ref: str | None) -> tuple[Application | None, Decision | None]:
+    """The application and contested decision (R2) the request is about, checked against the candidate."""
+    if decision_id is not None and notice_ref is not None:
+        raise MissingData("give --decision or --notice, not both (a decision names its notice)")
+    if decision_id is not None:
+        decision = history.find_decision(session, int(decision_id)) if decision_id.strip().isdigit() else None
+        mine = decision is not None and (candidate is None or decision.application.candidate_id == candidate.id)
+        if not mine and actor.role is Role.CANDIDATE:     # a candidate learns nothing of others' decisions
+            raise MissingData(f"no decision {decision_id!r} on your applications "
+                              "(`casework candidate show` lists them with their ids)")
+        if decision is None:
+            raise MissingData(f"no decision {decision_id!r} (`casework candidate show` lists them with their ids)")
+        if not mine:
+            raise MissingData(f"decision #{decision.id} is not on an application of {_who(candidate)}")
+        return decision.application, decision
+    if notice_ref is not None:
+        notice = find_notice(session, notice_ref)
+        if candidate is None:
+            raise MissingData("say on whose behalf the request is registered: --candidate EMAIL or APPLICATION")
+        application = history.application_on(session, candidate, notice)
+        if application is None:
+            raise MissingData(f"{_who(candidate)} has no application to {notice.reference}")
+        return application, None
+    if actor.role is not Role.CANDIDATE:
+        raise MissingData("the legal team registers a request about an application: give --decision ID, "
+                          "or --notice REF with --candidate")
+    return None, None
+
+
+@case_group.command("file")
+@click.argument("type_name", metavar="TYPE")
+@click.option("--as", "email", required=True, help="Who files: the candidate, or the legal team on their behalf.")
+@click.option("--decision", "decision_id", metavar="ID", help="The contested decision (R2; `candidate show` lists ids).")
+@click.option("--notice", "notice_ref", metavar="REF", help="The notice, for a request about a test or the application form.")
+@click.option("--candidate", "candidate_key", metavar="EMAIL|APPLICATION",
+              help="The legal team: the candidate on whose behalf the request is registered.")
+@click.option("--test", help="P1, P2: the test the request is about.")
+@click.option("--sat-on", help="P1, P2: the day the test was sat, if no sitting is on record (YYYY-MM-DD).")
+@click.option("--data", "-d", "pairs", multiple=True, metavar="KEY=VALUE",
+              help="What is filed: grounds=…, question=…, explanation=…, error_type=…, description=…, "
+                   "about=application-form, preparatory_steps_done=yes|no, preparatory_steps_claim=…, "
+                   "technical_issue=yes, omission_date=…, items=a,b (P5), documents=… (Reg 1049/2001).")
+@click.option("--attach", "paths", multiple=True, type=click.Path(path_type=Path),
+              help="Evidence: PDF, PNG, JPEG or UTF-8 text, at most 10 MB (repeatable).")
+@click.option("--received-at", "received_at", metavar="WHEN",
+              help="The legal team: when a request sent by post or e-mail was received (ISO instant with "
+                   "offset, or a date: its start, Brussels time); lateness is counted from it (D6).")
+@click.option("--confirm", "confirmed", multiple=True, metavar="WARNING",
+              help="A warning shown before filing, confirmed (P4 against a board decision: p4-board-decision).")
+def file_command(type_name: str, email: str, decision_id: str | None, notice_ref: str | None,
+                 candidate_key: str | None, test: str | None, sat_on: str | None, pairs: tuple[str, ...],
+                 paths: tuple[Path, ...], received_at: str | None, confirmed: tuple[str, ...]) -> None:
+    """File a case of TYPE (neutralisation, technical-issue, review, complaint, access-info,
+    access-documents) and print its reference. Never refused for lateness (D6): a late filing is
+    recorded with its lateness, and the deciding body decides on it."""
+    with transaction() as session:
+        case_type = _case_type(type_name)
+        details = _details(pairs)
+        filed_at = _received_at(received_at)
+        day = _sat_on(sat_on)
+        if (test or day) and case_type not in TESTED:
+            raise MissingData("--test and --sat-on are for a neutralisation or a technical issue (P1, P2)")
+        if day and not test:
+            raise MissingData("--sat-on needs --test")
+        uploads = [_upload(p) for p in paths]
+        actor = actor_for(session, find_user(session, email))
+        candidate = _candidate(session, actor, email, candidate_key)
+        application, decision = _subject(session, actor, candidate, decision_id, notice_ref)
+        try:
+            case = file_case(session, actor, case_type, application=application, decision=decision, test=test,
+                             sat_on=day, details=details, documents=uploads, confirmed_warnings=confirmed,
+                             filed_at=filed_at)
+        except WarningRequired as warning:
+            raise WarningRequired(warning.code, f"{warning} To file it all the same, add --confirm "
+                                                f"{warning.code}.") from None
+        reference, late = case.reference, queries.lateness(case)
+    click.echo(reference)
+    if late and late["late"]:
+        click.echo(f"{reference}: {_lateness_text(late)}; recorded, not refused: the deciding body decides on "
+                   "its lateness (D6)", err=True)
+
+
+# --- case list, show, apply -----------------------------------------------------------------
 
 @case_group.command("list")
 @click.option("--type", "case_type", type=click.Choice([t.value for t in CaseType]))
 @click.option("--state", type=click.Choice([s.value for s in CaseState]))
-def list_cases(case_type: str | None, state: str | None) -> None:
-    """Cases, newest first, with their state and deciding body."""
+@click.option("--candidate", "candidate_key", metavar="EMAIL|APPLICATION", help="Only this candidate's cases.")
+@click.option("--notice", "notice_ref", metavar="REF", help="Only cases about applications to this notice.")
+@click.option("--json", "as_json", is_flag=True)
+def list_cases(case_type: str | None, state: str | None, candidate_key: str | None, notice_ref: str | None,
+               as_json: bool) -> None:
+    """Cases, newest first (at most 500), with their state and deciding body."""
     with transaction() as session:
-        query = select(Case).order_by(Case.id.desc())
-        if case_type:
-            query = query.where(Case.type == CaseType(case_type))
-        if state:
-            query = query.where(Case.state == CaseState(state))
-        for case in session.scalars(query.limit(500)):
-            flags = f"  [{', '.join(case.flags)}]" if case.flags else ""
-            click.echo(f"{case.reference}  {case.state.value:<18} {case.deciding_body.value:<21}{flags}")
+        candidate = None
+        if candidate_key is not None:
+            candidate = history.find_candidate(session, candidate_key)
+            if candidate is None:
+                raise MissingData(f"no candidate with the e-mail or application number {candidate_key!r}")
+        rows = queries.case_list(session, case_type=case_type and CaseType(case_type),
+                                 state=state and CaseState(state), candidate=candidate,
+                                 notice=notice_ref and find_notice(session, notice_ref))
+    if as_json:
+        click.echo(json_text(rows))
+        return
+    for row in rows:
+        flags = f"  [{', '.join(row['flags'])}]" if row["flags"] else ""
+        click.echo(f"{row['reference']}  {row['state']:<18} {row['deciding_body']:<21}{flags}")
+
+
+def _lateness_text(late: dict[str, Any]) -> str:
+    text = f"late by {late['days']} day(s) after the last day {late['last_day']}"
+    if late["hours"] is not None:
+        text += f", {late['hours']} h {late['minutes']:02d} min after the {late['hour_limit']} limit"
+    return text
+
+
+def _print_case(data: dict[str, Any], email: str | None) -> None:
+    out = click.echo
+    out(f"{data['reference']} ({data['rule']} {data['type']}): {data['state']}, decided by {data['deciding_body']}")
+    out(f"  candidate    {_one(data['candidate']['name'])} <{_one(data['candidate']['email'])}>")
+    if data["application"]:
+        a = data["application"]
+        out(f"  application  {_one(a['number'])} ({_one(a['notice'])}, field {_one(a['field'])}): "
+            f"now {a['phase']}, {a['status']}")
+    if data["contested_decision"]:
+        d = data["contested_decision"]
+        out(f"  contests     decision #{d['id']}: {d['kind']} by {d['author']} at {d['stage']}, "
+            f"published {_local(d['published_at'])}")
+    how = " (received by post or e-mail, registered by the legal team)" if data["registered_by_legal_team"] else ""
+    out(f"  filed        {_local(data['filed_at'])} by {_one(data['filed_by'])}{how}")
+    late = data["lateness"]
+    if late is not None:
+        text = _lateness_text(late) if late["late"] else "in time"
+        if late["late"]:
+            text += "; within the outer limit" if late["within_outer_limit"] else ""
+            text += f"; excuse: {late['excuse'] or 'none yet'}"
+        out(f"  lateness     {text}")
+    if data["flags"]:
+        out(f"  flags        {', '.join(_one(f) for f in data['flags'])}")
+    for d in data["deadlines"]:
+        dates = f"act by {d['act_by']}, last day {d['last_day']}"
+        if d["outer_limit"] != d["last_day"]:
+            dates += f", outer limit {d['outer_limit']}"
+        out(f"  deadline     {d['name']} ({d['rule']}): {d['status']}, {dates}")
+        for step in d["steps"]:
+            out(f"                 {_one(step)}")
+    if data["outcome"]:
+        decision = data["decision"] or {}
+        by = f", decided {decision['on']} by {_one(decision.get('by'))}" if decision.get("on") else ""
+        ground = f" (ground: {_one(decision['ground'])})" if decision.get("ground") else ""
+        reason = f": {_one(decision['reason'])}" if decision.get("reason") else ""
+        out(f"  outcome      {_one(data['outcome'])}{ground}{by}{reason}")
+    if data["analysis"]:
+        a = data["analysis"]
+        out(f"  analysis     {_one(a.get('recommendation'))} by {_one(a.get('by'))}: {_one(a.get('reason'))}")
+    for m in data["messages"]:
+        arrow = "from" if m["direction"] == "in" else "to candidate, by"
+        out(f"  message      {_local(m['at'])} {m['kind']} {arrow} {_one(m['author'])} ({m['language']})")
+        for line in printable(m["body"]).splitlines():
+            out(f"                 {line}")
+    for d in data["documents"]:
+        out(f"  document     #{d['id']} {d['kind']}: {_one(d['name'])}, {d['size']} bytes, {d['media_type']}, "
+            f"sha256 {d['sha256']}")
+    for e in data["trail"]:
+        reason = f" ({_one(e['reason'])})" if e["reason"] else ""
+        out(f"  trail        {_local(e['at'])} {_one(e['actor'])}: {e['action']} {e['from'] or ''} -> {e['to']}"
+            + reason)
+    if "may" in data:
+        out(f"  {_one(email)} may: {', '.join(data['may']) or 'nothing now'}")
 
 
 @case_group.command("show")
@@ -65,41 +366,18 @@ def list_cases(case_type: str | None, state: str | None) -> None:
 @click.option("--as", "email", help="Also list the steps this user may take now.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable, with full deadline computations.")
 def show_case(reference: str, email: str | None, as_json: bool) -> None:
-    """A case: state, deciding body, deadlines with how they were computed (D6), trail."""
+    """A case: state, deciding body, filing and lateness, deadlines with how they were computed (D6),
+    outcome and reasons, messages, documents, trail."""
     with transaction() as session:
         case = find_case(session, reference)
-        trail = session.scalars(select(AuditEvent).where(AuditEvent.entity == "case", AuditEvent.entity_id == case.id)
-                                .order_by(AuditEvent.id))
-        data = {
-            "reference": case.reference, "type": case.type.value, "rule": case.type.rule,
-            "state": case.state.value, "deciding_body": case.deciding_body.value, "version": case.version,
-            "filed_at": case.filed_at.isoformat(), "late": case.late, "lateness_seconds": case.lateness_seconds,
-            "excuse": case.excuse, "flags": case.flags, "outcome": case.outcome, "details": case.details,
-            "deadlines": [{"name": d.name, "rule": d.rule, "status": d.status.value,
-                           "last_day": d.last_day and d.last_day.isoformat(),
-                           "due_at": d.due_at and d.due_at.isoformat(), "computation": d.computation}
-                          for d in case.deadlines],
-            "trail": [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "from": e.from_state,
-                       "to": e.to_state, "reason": e.reason} for e in trail],
-        }
+        data = queries.case_view(session, case)
         if email:
             actor = actor_for(session, find_user(session, email))
             data["may"] = [st.trigger for st in available(session, case, actor)]
     if as_json:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(json_text(data))
         return
-    click.echo(f"{data['reference']} ({data['rule']} {data['type']}): {data['state']}, "
-               f"decided by {data['deciding_body']}")
-    if data["late"]:
-        click.echo(f"  filed late by {data['lateness_seconds'] // 3600} h; excuse: {data['excuse'] or 'none yet'}")
-    for d in data["deadlines"]:
-        click.echo(f"  {d['name']:<20} {d['status']:<9} last day {d['last_day']} ({d['rule']}): "
-                   f"{d['computation']['steps'][-1]}")
-    for e in data["trail"]:
-        click.echo(f"  {e['at']}  {e['actor']}: {e['action']} {e['from'] or ''} -> {e['to']}"
-                   + (f" ({e['reason']})" if e["reason"] else ""))
-    if "may" in data:
-        click.echo(f"  {email} may: {', '.join(data['may']) or 'nothing now'}")
+    _print_case(data, email)
 
 
 @case_group.command("apply")
