@@ -1,0 +1,50 @@
+"""`casework candidate show|list`: a candidate's record by application number or e-mail, the
+candidates of a notice with their filters, and wrong input in one line."""
+from __future__ import annotations
+
+import json
+
+from .conftest import REF, one_line_failure
+
+
+def test_show_by_application_or_email_gives_stages_decisions_and_cases(cli, world):
+    reference = cli("case", "file", "review", "--as", world.out, "--decision", world.exclusion,
+                    "-d", "grounds=g").stdout.strip()
+    by_number = json.loads(cli("candidate", "show", world.out_number, "--json").stdout)
+    assert by_number == json.loads(cli("candidate", "show", world.out_email, "--json").stdout)
+    [application] = by_number["applications"]
+    assert [(e["phase"], e["status"]) for e in application["history"]] == [("eligibility", "active"),
+                                                                            ("eligibility", "excluded")]
+    exclusion = application["decisions"][-1]
+    assert (exclusion["id"], exclusion["kind"], exclusion["author"], exclusion["stage"]) == (
+        world.exclusion, "excluded", "board", "eligibility")                                   # R2
+    assert exclusion["ground"] and exclusion["published_at"] and exclusion["contested_by"] == [reference]
+    assert [c["reference"] for c in by_number["cases"]] == [reference]
+    text = cli("candidate", "show", world.out_email).stdout
+    assert f"#{world.exclusion:<6}" in text and f"[contested by {reference}]" in text
+
+
+def test_list_filters_by_status_and_stage(cli, world):
+    rows = json.loads(cli("candidate", "list", "--notice", REF, "--json").stdout)
+    assert [(r["stage"], r["status"]) for r in rows] == [("screener", "active"), ("screener", "active"),
+                                                         ("eligibility", "excluded")]
+    excluded = cli("candidate", "list", "--notice", REF, "--status", "excluded").stdout.splitlines()
+    assert [line.split()[0] for line in excluded] == [world.out_number]
+    assert len(cli("candidate", "list", "--notice", REF, "--stage", "screener").stdout.splitlines()) == 2
+    assert cli("candidate", "list", "--notice", REF, "--stage", "assessment").stdout == ""
+
+
+def test_wrong_input_is_one_line(cli, world):
+    before = cli.counts()
+    for args, message in (
+            (("candidate", "show", "APP-999999"), "no candidate with the e-mail or application number 'APP-999999'"),
+            (("candidate", "show", "nobody@example.eu"), "no candidate"),
+            (("candidate", "list", "--notice", "EPSO/XX/1/22"), "no notice 'EPSO/XX/1/22'"),
+            (("candidate", "list", "--notice", REF, "--status", "asleep"), "unknown status 'asleep' (one of active"),
+            (("candidate", "list", "--notice", REF, "--stage", "interview"),
+             "has no stage 'interview' (stages: application, eligibility, screener"),
+            (("candidate", "list", "--notice", REF, "--field", "9"), "has no field '9'"),
+            (("case", "show", "REV-2022-999999"), "no case 'REV-2022-999999'"),
+            (("case", "list", "--candidate", "nobody@example.eu"), "no candidate")):
+        one_line_failure(cli(*args, ok=False), message)
+    assert cli.counts() == before
