@@ -12,6 +12,7 @@ import click
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
+from ..auth.accounts import AccountError
 from ..competitions.definition import DefinitionError
 from ..competitions.errors import CompetitionError
 from ..competitions.files import ImportFileError
@@ -31,7 +32,7 @@ def transaction() -> Iterator[Session]:
     try:
         with get_db().session_scope() as session:
             yield session
-    except (CompetitionError, DefinitionError, ImportFileError, WorkflowError, DeadlineError) as exc:
+    except (AccountError, CompetitionError, DefinitionError, ImportFileError, WorkflowError, DeadlineError) as exc:
         raise click.ClickException(f"{exc} {UNCHANGED}") from None
     except IntegrityError as exc:
         raise click.ClickException(f"this would duplicate or orphan a record ({_constraint(exc)}) "
