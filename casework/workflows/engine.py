@@ -8,7 +8,9 @@ case at once: the second gets a :class:`ConflictError` (the case's version colum
 """
 from __future__ import annotations
 
+import difflib
 import enum
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -25,7 +27,7 @@ from ..cases.models import Case
 from .errors import ConflictError, InvalidTransition, MissingData, NotAllowed
 from .machines import STEPS, machine, step
 from .signals import case_changed
-from .steps import Run, Step
+from .steps import Run, Step, check_data
 
 _WROTE = "casework.wrote"
 KEEP_TRANSACTION = "casework.keep_transaction"   # set by a caller whose transaction must never be rolled back
@@ -67,6 +69,26 @@ def available(session: Session, case: Case, actor: Actor) -> list[Step]:
     return [st for st in STEPS[case.type] if _refusal(session, case, st, st.trigger, actor) is None]
 
 
+def check_step(session: Session, case: Case, trigger: str, actor: Actor, data: Mapping[str, Any]) -> Step:
+    """The step ``trigger`` of ``case`` if it exists and takes ``data``'s keys, before anything is
+    asked of the database about the step itself: a misspelt step is refused with the steps of the
+    case type and those ``actor`` may take now; a key the step does not take, with the keys it does
+    (:func:`~casework.workflows.steps.check_data`). Callers that build ``data`` from a form or a
+    command line call it before :func:`apply` (which calls it too), so that a key naming one of
+    ``apply``'s own parameters (``expected_version``) is refused rather than passed twice."""
+    st = step(case.type, trigger)
+    if st is None:
+        steps = list(dict.fromkeys(s.trigger for s in STEPS[case.type]))
+        close = difflib.get_close_matches(trigger, steps, n=1)
+        now = [s.trigger for s in available(session, case, actor)]
+        raise InvalidTransition(
+            f"a {case.type.value} case has no step {trigger!r}"
+            + (f" (did you mean {close[0]!r}?)" if close else "")
+            + f"; its steps: {', '.join(steps)}; {actor.name} may take now: {', '.join(now) or 'none'}")
+    check_data(case.type, st, dict(data))
+    return st
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
@@ -99,10 +121,12 @@ def _take(session: Session, case: Case, trigger: str, actor: Actor, run: Run) ->
                       to_state=after["state"], session=session)
 
 
-def apply(session: Session, case: Case, trigger: str, actor: Actor, *, expected_version: int | None = None,
+def apply(session: Session, case: Case, trigger: str, actor: Actor, /, *, expected_version: int | None = None,
           **data: Any) -> Case:
-    """Take step ``trigger`` on ``case`` as ``actor`` with ``data`` (reason, outcome, body...)."""
-    st = step(case.type, trigger)
+    """Take step ``trigger`` on ``case`` as ``actor`` with ``data`` (reason, outcome, body...): only the
+    keys the step takes (:func:`check_step`). The first four are positional only, so that data named
+    like them is refused as data instead of clashing with them."""
+    st = check_step(session, case, trigger, actor, data)
     why = _refusal(session, case, st, trigger, actor)
     if why is not None:
         raise NotAllowed(why) if st is not None and not may_act(actor, case, st.who) else InvalidTransition(why)

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..auth.actors import Actor
-from ..cases.models import Case, CaseMessage, CaseState
-from .errors import MissingData
+from ..cases.models import Case, CaseMessage, CaseState, CaseType
+from ..text import bad_character
+from .errors import MissingData, WorkflowError
 
 CANDIDATE = "candidate"            # the case's own candidate
 LEGAL = "legal"                    # EPSO's legal team (officer or head of unit)
@@ -75,3 +76,62 @@ class Step:
     outcomes: tuple[str, ...] = ()    # allowed values of data["outcome"]
     guard: Callable[[Run], str | None] | None = None   # returns why the step cannot be taken now
     effect: Callable[[Run], None] | None = None
+
+
+# --- what data each step takes ----------------------------------------------------------------
+
+class InvalidData(WorkflowError):
+    """Data a step does not take: a misspelt key, one that names a parameter of the call itself, or
+    text with control characters."""
+
+
+# the parameters of apply() itself: never step data (``-d trigger=…`` is a mistake, not a value)
+RESERVED = ("session", "case", "trigger", "actor", "expected_version")
+# Every step takes a reason (the audit row records it), what it requires, and an outcome when it has
+# outcomes. Besides those, what its effect reads, by the effect's name: a form or `case apply -d`
+# may give exactly these (tests/workflows/test_step_data.py checks them against what effects.py reads).
+EFFECT_DATA: dict[str, tuple[str, ...]] = {
+    "acknowledge": ("body",),
+    "analyse": ("recommendation", "ground"),
+    "refer": ("recommendation", "ground"),
+    "decide": ("ground", "excuse", "preparatory_steps"),
+    "reply": ("body", "attachments"),
+    "reroute": ("body",),
+    "clock": ("deadline", "kind", "on", "period", "ref"),
+    "lodge": ("reference", "lodged_on"),
+    "assign": ("officer",),
+}
+# what only one case type's step reads: the questions a board neutralises (P1), the exclusions
+# a P5 answer confirms
+TYPE_DATA: dict[tuple[CaseType, str], tuple[str, ...]] = {
+    (CaseType.NEUTRALISATION, "decide"): ("questions",),
+    (CaseType.ACCESS_INFO, "reply"): ("confirmed",),
+}
+
+
+def parameters(case_type: CaseType, st: Step) -> tuple[str, ...]:
+    """The data keys step ``st`` of ``case_type`` takes, sorted."""
+    effect = getattr(st.effect, "__name__", None)
+    keys = {"reason", *st.requires, *(("outcome",) if st.outcomes else ()),
+            *EFFECT_DATA.get(effect, ()), *TYPE_DATA.get((case_type, effect), ())}
+    return tuple(sorted(keys))
+
+
+def check_data(case_type: CaseType, st: Step, data: dict[str, Any]) -> None:
+    """Refuse keys the step does not take (listing those it does), keys that name a parameter of
+    :func:`~casework.workflows.apply`, and text with control characters (NUL included: PostgreSQL
+    cannot store it); line breaks and tabs are allowed."""
+    clashing = sorted(k for k in data if k in RESERVED)
+    if clashing:
+        raise InvalidData(f"{', '.join(clashing)} cannot be given as data: "
+                          f"{'it is a parameter' if len(clashing) == 1 else 'they are parameters'} of the step itself")
+    known = parameters(case_type, st)
+    unknown = sorted(k for k in data if k not in known)
+    if unknown:
+        raise InvalidData(f"{st.trigger} takes no {', '.join(repr(k) for k in unknown)} "
+                          f"(it takes {', '.join(known)})")
+    for key, value in data.items():
+        for text in (value if isinstance(value, list | tuple) else (value,)):
+            bad = bad_character(text, multiline=True) if isinstance(text, str) else None
+            if bad is not None:
+                raise InvalidData(f"{key} contains a control character ({bad})")
