@@ -80,7 +80,9 @@ def decide_force_majeure(session: Session, application: Application, *, accepted
         session, application, phase=application.phase, status=Status.EXCLUDED,
         kind="force-majeure-refused", author=body, actor=actor, published_at=published_at,
         reason=f"force majeure not proven, the exclusion stands (C15): {reason}",
-        ground=exclusion.ground, decided_at_phase=exclusion.phase, source=source)
+        ground=exclusion.ground, decided_at_phase=exclusion.phase, source=source,
+        basis={"claim": FORCE_MAJEURE, "accepted": False, "exclusion": exclusion.id,
+               **{k: v for k, v in (exclusion.basis or {}).items() if k == "tests_missed"}})
     audit.record(session, actor=actor, entity="application", entity_id=application.id,
                  action="force-majeure-refused", from_state="excluded", to_state="excluded",
                  reason=reason, changes={"stage": exclusion.phase, "exclusion": exclusion.id,

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -228,9 +229,14 @@ class Decision(Base):
     # C15: the claim this exclusion admits ("force-majeure": not booking or not attending a test
     # stands unless circumstances beyond the candidate's control are proven, 004 4.4 (4))
     admits: Mapped[str | None] = mapped_column(String(40))
-    reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)   # the human explanation, never read by a rule
     published_at: Mapped[datetime] = mapped_column(Instant())
     source: Mapped[str | None] = mapped_column(String(100))   # e.g. the case behind a reinstatement
+    # R2, R3: what the decision rests on, as data (docs/competitions.md, "What a decision rests
+    # on"): the pass marks failed with their tests and minimum, the tests missed, the eligibility
+    # conditions not met, the cap... Every rule that needs it reads this, never ``reason``.
+    # Rows older than migration 0007 whose reason could not be read say {"legacy_reason_unparsed": true}.
+    basis: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, server_default=text("'{}'"))
 
     application: Mapped[Application] = relationship()
     notice_version: Mapped[NoticeVersion] = relationship()

@@ -5,7 +5,7 @@ the test, **only for the candidates who were given it**; the marking rules stay 
 (:func:`casework.competitions.rules.score_mcq`). Before confirming, the board sees every
 candidate's score, pass and rank before and after, side by side (:func:`simulate`, read-only).
 Pass marks are *inclusive* (002 3.4.2): nobody who passed before fails because of it
-(:func:`casework.competitions.selection.evaluate_inclusive`, which ``close_phase`` applies too).
+(:func:`casework.competitions.rules.evaluate_inclusive`, which ``close_phase`` applies too).
 
 :func:`neutralise` is one auditable decision in the caller's transaction: the questions are
 marked neutralised, the sheets that contained them are rescored from the stored answers (never
@@ -44,7 +44,7 @@ from .errors import CompetitionError
 from .models import Application, Decision, Field, Notice, PhaseClosure, Question, Score, ScoreState, Status
 from .notices import definition
 from .results import answer_key
-from .selection import evaluate_inclusive, reinstate
+from .selection import reinstate
 
 _COUNTED = (ScoreState.RECORDED, ScoreState.UNPROCESSED)   # a CANCELLED sitting gives no result (C14)
 
@@ -147,9 +147,11 @@ def neutralise(session: Session, notice: Notice, test: str, question_refs: Itera
         reinstated = []
         for app_id in plan.to_reinstate:
             application = session.get(Application, app_id)
+            # R3: the candidate now passes on the rescored marks (inclusive, 002 3.4.2), so no pass
+            # mark is waived: the marks decide again, and no old reason text is needed (R2)
             reinstate(session, application, author=author, actor=actor, published_at=published_at,
                       reason=f"question(s) {', '.join(plan.report.questions)} of {test} neutralised "
-                             f"(P1): the pass mark is now reached — {reason}", source=source)
+                             f"(P1): the pass mark is now reached — {reason}", source=source, waives=())
             reinstated.append(application.number)
         report = NeutralisationReport(plan.report.notice, test, plan.report.phase, plan.report.questions,
                                       plan.report.rows, tuple(reinstated), plan.report.still_failing)
@@ -355,7 +357,7 @@ def _marks(session: Session, notice: Notice, tests: list[str], app_ids: list[int
 
 
 class _Verdicts:
-    """Pass verdicts through ``selection.evaluate_inclusive`` — the rule ``close_phase`` applies
+    """Pass verdicts through ``rules.evaluate_inclusive`` — the rule ``close_phase`` applies
     (C8–C10, P1) —, memoised: thousands of candidates share the same marks. A verdict is ``None``
     when a mark is missing (and nothing fails), or when no pass mark is to be judged.
 
@@ -384,7 +386,7 @@ class _Verdicts:
         before = {t: v for t, v in zip(self.others, earlier_others) if v is not None}
         if earlier is not None:
             before[self.test] = earlier
-        result = evaluate_inclusive(marks, before, self.specs)
+        result = rules.evaluate_inclusive(marks, before, self.specs)
         verdict = self.verdicts[key] = True if result.passed else (
             False if any(f.achieved is not None for f in result.failures) else None)
         return verdict

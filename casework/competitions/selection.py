@@ -6,10 +6,15 @@ screener scores (C6), pass marks with eliminatory failures (C8–C10), the docum
 the reserve list (C12), and the invitation cap of the next phase with its ties (C7).
 ``reinstate`` (R3) puts one candidate back where they were excluded and runs the same logic for
 them alone through every phase the field has already closed, beyond caps and places.
+
+Every decision records what it rests on as data (``Decision.basis``: the pass marks failed, the
+tests missed, the conditions not met, the cap...); the rules that look back at a decision
+(reinstatement, R3) read that, never the ``reason`` text, which is for people.
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import date, datetime
@@ -39,6 +44,7 @@ from .models import (
     ReserveListEntry,
     Score,
     ScoreState,
+    Sitting,
     Status,
 )
 from .notices import definition
@@ -55,6 +61,8 @@ class Candidate:
     profile: dict[str, Any] | None = None
     marks: dict[str, Decimal] = dc_field(default_factory=dict)
     before: dict[str, Fraction] = dc_field(default_factory=dict)   # P1: marks before a neutralisation
+    cancelled: set[str] = dc_field(default_factory=set)   # C14: test events cancelled, a re-sit due
+    sat: set[str] = dc_field(default_factory=set)         # tests with a sitting on record
 
 
 @dataclass
@@ -109,10 +117,12 @@ def eligibility_rules(spec: NoticeDefinition) -> rules.EligibilityRules:
 
 
 def judge_eligibility(spec: NoticeDefinition, field_code: str, profile: dict[str, Any]
-                      ) -> tuple[str | None, str]:
+                      ) -> tuple[str | None, str, dict[str, Any]]:
     """C5 for one declared profile at the notice's application deadline (C3; after an amendment
-    that moved it, the new one: C14). Returns ``(None, "")`` when eligible, else the exclusion
-    ground (general conditions first) and the reasons in words (every failed condition)."""
+    that moved it, the new one: C14). Returns ``(None, "", {})`` when eligible, else the exclusion
+    ground (general conditions first), the reasons in words (every failed condition) and the
+    same as data: ``{"as_at": ..., "eligibility_failed": [{"condition": ..., "alternative": ...,
+    "required": ..., "counted": ...}, ...]}`` (the decision's basis)."""
     as_at = spec.application_deadline.astimezone(BRUSSELS).date()
     declared = profile_of(profile or {})
     general = rules.check_general(declared, as_at) if spec.eligibility_rules.identity_document else ()
@@ -121,13 +131,17 @@ def judge_eligibility(spec: NoticeDefinition, field_code: str, profile: dict[str
                     for a in spec.field(field_code).eligibility]
     result = rules.check_eligibility(declared, alternatives, as_at, eligibility_rules(spec))
     reasons = list(general)
+    unmet = ([u.as_data() for u in rules.general_unmet(declared, as_at)]
+             if spec.eligibility_rules.identity_document else [])
     if not result.eligible:
         reasons += [f"({o.label}) " + ", ".join(o.failures) for o in result.per_alternative]
+        unmet += [{"alternative": o.label, **u.as_data()} for o in result.per_alternative for u in o.unmet]
+    basis = {"as_at": as_at.isoformat(), "eligibility_failed": unmet}
     if general:
-        return rules.ExclusionGround.GENERAL_ELIGIBILITY.value, "; ".join(reasons)
+        return rules.ExclusionGround.GENERAL_ELIGIBILITY.value, "; ".join(reasons), basis
     if not result.eligible:
-        return rules.ExclusionGround.SPECIFIC_ELIGIBILITY.value, "; ".join(reasons)
-    return None, ""
+        return rules.ExclusionGround.SPECIFIC_ELIGIBILITY.value, "; ".join(reasons), basis
+    return None, "", {}
 
 
 def _phase_tests(spec: NoticeDefinition, phase: PhaseSpec, nxt: PhaseSpec | None) -> set[str]:
@@ -144,16 +158,13 @@ def _phase_tests(spec: NoticeDefinition, phase: PhaseSpec, nxt: PhaseSpec | None
 # P1: where a neutralisation keeps the exact score before it (see competitions.neutralisation)
 NEUTRALISED_BEFORE = Score.detail[("neutralisation", "before")].as_string()
 
+# C8–C10 with P1's inclusive pass marks (002 3.4.2), a pure rule: see rules.evaluate_inclusive
+evaluate_inclusive = rules.evaluate_inclusive
 
-def evaluate_inclusive(marks: dict[str, Any], before: dict[str, Any],
-                       specs: list[rules.PassMark]) -> rules.PassResult:
-    """C8–C10 with P1's inclusive pass marks (002 3.4.2): nobody who passed before a
-    neutralisation fails because of it. A pass mark met with the marks before it (``before``: the
-    neutralised tests' earlier marks) stays met; the others are judged on the current marks."""
-    if before:
-        then = {**marks, **before}
-        specs = [s for s in specs if not rules.evaluate(then, [s]).passed]
-    return rules.evaluate(marks, specs)
+
+def _text(value: Any) -> str:
+    """An exact number as decisions keep it in their basis ("19", "280/19")."""
+    return str(rules.exact(value))
 
 
 def _load(session: Session, field: Field, phase: PhaseSpec, tests: set[str],
@@ -168,11 +179,22 @@ def _load(session: Session, field: Field, phase: PhaseSpec, tests: set[str],
     people = {row[0]: Candidate(*row) for row in session.execute(select(*columns).where(*where))}
     if tests and people:
         rows = session.execute(
-            select(Score.application_id, Score.test, Score.score)
+            select(Score.application_id, Score.test, Score.score, Score.state)
             .join(Application, Application.id == Score.application_id)
-            .where(*where, Score.test.in_(tests), Score.state == ScoreState.RECORDED))
-        for app_id, test, score in rows:
-            people[app_id].marks[test] = score
+            .where(*where, Score.test.in_(tests),
+                   Score.state.in_((ScoreState.RECORDED, ScoreState.CANCELLED))))
+        for app_id, test, score, state in rows:
+            if state is ScoreState.CANCELLED:      # C14: the event was cancelled, a re-sit is due
+                people[app_id].cancelled.add(test)
+            else:
+                people[app_id].marks[test] = score
+        if phase.tests:     # a sitting on record without its mark: present, the mark is not in yet
+            rows = session.execute(
+                select(Sitting.application_id, Sitting.test)
+                .join(Application, Application.id == Sitting.application_id)
+                .where(*where, Sitting.test.in_([t.code for t in phase.tests])))
+            for app_id, test in rows:
+                people[app_id].sat.add(test)
         neutralised = list(session.scalars(select(Question.test).distinct().where(
             Question.notice_id == field.notice_id, Question.test.in_(tests), Question.neutralised)))
         if neutralised:   # P1: the marks before neutralisation, for the inclusive pass marks
@@ -197,7 +219,7 @@ class _Run:
 
     def __init__(self, session: Session, notice: Notice, version: NoticeVersion, field: Field,
                  phase: PhaseSpec, *, catching_up: bool, passed_stage: bool, published_at: datetime,
-                 waived: frozenset[tuple[str, ...]] = frozenset()):
+                 waived: frozenset[tuple[str, ...]] = frozenset(), standing: frozenset[str] = frozenset()):
         self.session, self.notice, self.version, self.field = session, notice, version, field
         self.spec = definition(version)
         self.phase = phase
@@ -205,6 +227,7 @@ class _Run:
         self.next = self.spec.phases[index + 1] if index + 1 < len(self.spec.phases) else None
         self.catching_up, self.passed_stage = catching_up, passed_stage
         self.waived = waived          # R3: pass marks whose failure the upheld decision annulled
+        self.standing = standing      # R3: tests missed that the annulled decision did not excuse
         self.published_at = published_at
         self.places = self.spec.field(field.code).places
         self.report = FieldReport(field.code)
@@ -212,14 +235,14 @@ class _Run:
         self.unprocessed: dict[tuple[str, ...], list[int]] = {}   # C10: tests -> applications
 
     def out(self, c: Candidate, status: Status, kind: str, reason: str, ground: str | None = None,
-            author: str | None = None) -> None:
+            author: str | None = None, *, basis: dict[str, Any]) -> None:
         admits = None
         if ground is not None:     # C15, R2: the notice says who decides on this ground
             author = author or self.spec.deciding_body(ground)
             claim = rules.admitted_claim(rules.ExclusionGround(ground))
             admits = None if claim is None else claim.value
         self.outcomes.append(Outcome(c.id, self.phase.code, status, kind, self.phase.code,
-                                     author or self.phase.author, reason, ground, admits))
+                                     author or self.phase.author, reason, ground, admits, basis))
         self.report.outcomes[kind] += 1
 
     def wait(self, c: Candidate, why: str) -> None:
@@ -238,7 +261,9 @@ class _Run:
                 through.append(c)
             else:
                 self.out(c, Status.ELIMINATED, "not-validated", author="epso",
-                         reason="application not validated (or not revalidated, C14) by the deadline")
+                         reason="application not validated (or not revalidated, C14) by the deadline",
+                         basis={"application_state": c.state.value,
+                                "deadline": self.spec.application_deadline.isoformat()})
         return through
 
     def eligibility(self, people: list[Candidate]) -> list[Candidate]:
@@ -249,11 +274,11 @@ class _Run:
         them in AD/402/23 (004 4.3.3 b)."""
         through = []
         for c in people:
-            ground, reasons = judge_eligibility(self.spec, self.field.code, c.profile or {})
+            ground, reasons, basis = judge_eligibility(self.spec, self.field.code, c.profile or {})
             if ground is None:
                 through.append(c)
             else:
-                self.out(c, Status.EXCLUDED, "excluded", reasons, ground=ground)
+                self.out(c, Status.EXCLUDED, "excluded", reasons, ground=ground, basis=basis)
         return through
 
     def screener(self, people: list[Candidate]) -> list[Candidate]:
@@ -267,51 +292,61 @@ class _Run:
         return through
 
     def tests(self, people: list[Candidate]) -> list[Candidate]:
-        """C8–C10: eliminatory pass marks first; failing one leaves the other marks unprocessed.
-        Pass marks are inclusive after a neutralisation (P1)."""
-        specs = [s for s in self.phase.pass_marks if tuple(s.tests) not in self.waived]
-        elim = [rules.PassMark(s.tests, s.min) for s in specs if s.eliminatory]
-        rest = [rules.PassMark(s.tests, s.min) for s in specs if not s.eliminatory]
+        """C8–C10, C15 through :func:`rules.judge_tests`: eliminatory pass marks first (failing
+        one leaves the other marks unprocessed and cancels the other bookings); a test of the phase
+        with no mark is an absence decided by EPSO (C15), eliminatory or later, unless its mark is
+        awaited for a reason that is no absence (a cancelled event, C14; a sitting on record; a
+        reinstated candidate's new slot, R3); then the other pass marks. Pass marks are inclusive
+        after a neutralisation (P1); those a reinstatement annulled are waived (R3)."""
+        specs = [rules.PassMark(s.tests, s.min, eliminatory=s.eliminatory)
+                 for s in self.phase.pass_marks if tuple(s.tests) not in self.waived]
         phase_tests = [t.code for t in self.phase.tests]
         through = []
         for c in people:
-            first = evaluate_inclusive(c.marks, c.before, elim)
-            if not first.passed:
-                failed = [f for f in first.failures if f.achieved is not None]
-                if failed:   # a real failure decides, whatever else is missing (C10 cancels the rest)
-                    failed_tests = {t for f in failed for t in f.spec.tests}
-                    others = tuple(t for t in phase_tests if t not in failed_tests and t in c.marks)
-                    if others:
-                        self.unprocessed.setdefault(others, []).append(c.id)
-                    self.out(c, Status.ELIMINATED, "failed", "; ".join(f.reason for f in failed))
-                elif self.catching_up:
-                    self.wait(c, "test not taken yet")
-                else:        # only missing marks: the test was not taken (C15)
-                    self.absent(c, first.failures)
-                continue
-            second = evaluate_inclusive(c.marks, c.before, rest)
-            if second.passed:
+            verdict = rules.judge_tests(phase_tests, specs, c.marks, before=c.before,
+                                        awaited=self.awaited(c, phase_tests))
+            outcome = verdict.outcome
+            if outcome is rules.PhaseOutcome.THROUGH:
                 through.append(c)
-                continue
-            failed = [f for f in second.failures if f.achieved is not None]
-            if failed:      # a real failure decides, as for the eliminatory pass marks
-                self.out(c, Status.ELIMINATED, "failed", "; ".join(f.reason for f in failed))
-            elif self.catching_up:
-                self.wait(c, "test not taken yet")
-            else:           # no mark at all for a later test: absent (C15, by EPSO), not failed
-                self.absent(c, second.failures)
+            elif outcome is rules.PhaseOutcome.FAILED:   # a real failure decides: the board's (R2)
+                if verdict.unprocessed:
+                    self.unprocessed.setdefault(verdict.unprocessed, []).append(c.id)
+                reason = "; ".join(f.reason for f in verdict.failed)
+                if verdict.missed:
+                    reason += f"; no mark for {', '.join(verdict.missed)} (not taken)"
+                self.out(c, Status.ELIMINATED, "failed", reason, basis=verdict.basis())
+            elif outcome is rules.PhaseOutcome.ABSENT:
+                self.absent(c, verdict)
+            else:
+                self.wait(c, f"application id {c.id}: no mark yet for {', '.join(verdict.awaited)} "
+                             f"({self.why_awaited(c, verdict.awaited)}): not an absence (C15)")
         return through
 
-    def absent(self, c: Candidate, failures: tuple[rules.PassFailure, ...]) -> None:
+    def awaited(self, c: Candidate, tests: list[str]) -> set[str]:
+        """The tests whose missing mark is no absence (C15): a test event cancelled by an
+        amendment (C14: everyone re-sits), a sitting on record (present, not marked yet), and, for
+        a candidate carried through after a reinstatement (R3), every test they are still to take
+        at a new slot -- except the tests the annulled decision found missed and did not excuse."""
+        if self.catching_up:
+            return {t for t in tests if t not in self.standing}
+        return c.cancelled | c.sat
+
+    @staticmethod
+    def why_awaited(c: Candidate, tests: tuple[str, ...]) -> str:
+        if any(t in c.cancelled for t in tests):
+            return "the test event was cancelled by an amendment, C14"
+        if any(t in c.sat for t in tests):
+            return "the test was sat, its mark is not recorded"
+        return "test not taken yet"
+
+    def absent(self, c: Candidate, verdict: rules.PhaseVerdict) -> None:
         """C15: not booking or not attending a test ends the candidate's participation, unless they
         prove circumstances beyond their control or force majeure (004 4.4 (4)): the exclusion
         records that the claim is open (``Decision.admits``), see :func:`decide_force_majeure`."""
-        named = {t for f in failures for t in f.spec.tests}
-        missing = [t.code for t in self.phase.tests if t.code in named and t.code not in c.marks]
         self.out(c, Status.EXCLUDED, "excluded",
-                 f"no mark for {', '.join(missing)}: the test was not booked or not taken "
+                 f"no mark for {', '.join(verdict.missed)}: the test was not booked or not taken "
                  "(unless circumstances beyond the candidate's control or force majeure are proven)",
-                 ground=rules.ExclusionGround.NO_BOOKING_OR_ABSENCE.value)
+                 ground=rules.ExclusionGround.NO_BOOKING_OR_ABSENCE.value, basis=verdict.basis())
 
     def final_scores(self, people: list[Candidate]) -> dict[int, Decimal]:
         """Final scores (C9); a candidate without all the final-score marks cannot be placed."""
@@ -337,10 +372,13 @@ class _Run:
         for cid in result.excluded:
             self.out(by_id[cid], Status.EXCLUDED, "excluded",
                      "the uploaded documents do not support the application",
-                     ground=rules.ExclusionGround.FALSE_OR_UNSUPPORTED_DECLARATION.value)
+                     ground=rules.ExclusionGround.FALSE_OR_UNSUPPORTED_DECLARATION.value,
+                     basis={"documents_supported": False, "final_score": _text(scores[cid])})
         for cid in result.not_checked:
             self.out(by_id[cid], Status.ELIMINATED, "not-retained",
-                     "places filled before this file was reached (C11)")
+                     "places filled before this file was reached (C11)",
+                     basis={"documents_checked": False, "final_score": _text(scores[cid]),
+                            "places": self.places})
         return [by_id[cid] for cid in result.listed]
 
     def reserve_list(self, people: list[Candidate]) -> None:
@@ -366,10 +404,15 @@ class _Run:
                 entries.append({"reserve_list_id": reserve.id, "application_id": c.id,
                                 "final_score": scores[c.id], "reinstated": c.reinstated})
                 self.outcomes.append(Outcome(c.id, self.phase.code, Status.RESERVE_LIST, "listed",
-                                             self.phase.code, self.phase.author))
+                                             self.phase.code, self.phase.author,
+                                             basis={"final_score": _text(scores[c.id]),
+                                                    "beyond_places": c.id in selection.reinstated_beyond}))
                 self.report.outcomes["listed"] += 1
             else:
-                self.out(c, Status.ELIMINATED, "not-retained", "below the last place on the reserve list")
+                self.out(c, Status.ELIMINATED, "not-retained", "below the last place on the reserve list",
+                         basis={"final_score": _text(scores[c.id]), "places": self.places,
+                                "cutoff": None if selection.cutoff_score is None
+                                else _text(selection.cutoff_score)})
         if entries:
             self.session.execute(ReserveListEntry.__table__.insert(), entries)
 
@@ -388,7 +431,9 @@ class _Run:
             through = people
             if kind == "application":
                 through = self.application(through)
-            if kind == "eligibility":
+            if kind == "eligibility" and not self.passed_stage:
+                # R3: at the stage of a reinstatement the eligibility found there stands or was
+                # annulled (AD/402/23 checks it with the written test at one stage: 004 4.3.3 b)
                 through = self.eligibility(through)
             if kind == "screener":
                 through = self.screener(through)
@@ -413,6 +458,8 @@ class _Run:
         reinstated candidates go beyond the cap."""
         cap_spec = self.next.invitation_cap
         chosen = {c.id for c in through}
+        beyond = chosen if self.catching_up else set()      # R3: carried through beyond the cap
+        cap_basis = None
         if cap_spec is not None and not self.catching_up:
             scores = {c.id: c.marks.get(cap_spec.ranking) for c in through}
             missing = [cid for cid, s in scores.items() if s is None]
@@ -423,19 +470,29 @@ class _Run:
             selection = rules.select_with_ties(scores, cap, reinstated=[c.id for c in through if c.reinstated],
                                                ties=cap_spec.ties)    # C7: the notice's tie rule
             chosen = set(selection.selected)
+            beyond = set(selection.reinstated_beyond)
             self.report.cutoff = None if selection.cutoff_score is None else str(selection.cutoff_score)
+            cap_basis = {"phase": self.next.code, "ranking": cap_spec.ranking, "cap": cap,
+                         "ties": cap_spec.ties,
+                         "cutoff": None if selection.cutoff_score is None else _text(selection.cutoff_score)}
             for c in through:
                 if c.id not in chosen:
                     self.out(c, Status.ELIMINATED, "not-invited",
                              f"not among the {cap} best by {cap_spec.ranking} "
                              f"(cut-off {self.report.cutoff}, C7"
                              + ("" if cap_spec.ties else "; a strict cap: the notice lets no tie "
-                                "at the cut-off go beyond it") + ")")
+                                "at the cut-off go beyond it") + ")",
+                             basis={"invitation_cap": cap_basis, "score": _text(scores[c.id])})
         for c in through:
             if c.id in chosen:
                 kind = "invited" if cap_spec else "admitted"
+                basis: dict[str, Any] = {}
+                if cap_spec is not None:     # C7; R3: a reinstated candidate beyond the cap
+                    basis.update(invitation_cap=cap_basis, beyond_cap=c.id in beyond)
+                    if c.marks.get(cap_spec.ranking) is not None:
+                        basis["score"] = _text(c.marks[cap_spec.ranking])
                 self.outcomes.append(Outcome(c.id, self.next.code, Status.ACTIVE, kind,
-                                             self.phase.code, self.phase.author))
+                                             self.phase.code, self.phase.author, basis=basis))
                 self.report.outcomes[kind] += 1
 
 
@@ -485,15 +542,17 @@ def catch_up(session: Session, application: Application, *, actor: str, publishe
     """R3: run the phases the field has closed for one candidate, until they stop or wait.
 
     At the stage of a reinstatement (the candidate's latest decision, also when they waited there
-    for marks) the annulled decision stays annulled: that stage is passed, or in a phase of tests
-    the pass marks it was about are waived."""
+    for marks) the annulled decision stays annulled, as the reinstatement's basis records it: that
+    stage is passed, or in a phase of tests the pass marks it failed are waived and the tests it
+    found missed (when the absence was not what was annulled) are still an absence (C15); the
+    other tests are awaited at a new slot."""
     notice, field = application.notice, application.field
     latest = session.scalar(select(Decision).where(Decision.application_id == application.id)
                             .order_by(Decision.id.desc()).limit(1))
-    passed_stage, waived = None, frozenset()
+    passed_stage, waived, standing = None, frozenset(), frozenset()
     if latest is not None and latest.kind == "reinstatement" and latest.phase == application.phase:
         passed_stage = latest.phase
-        waived = _failed_pass_marks(application, last_exclusion(session, application))
+        waived, standing = _annulled(latest)
     spec = definition(notice.current)
     done = closed_phases(session, field)
     first = True
@@ -501,7 +560,8 @@ def catch_up(session: Session, application: Application, *, actor: str, publishe
         phase = spec.phase(application.phase)
         at_stage = first and phase.code == passed_stage
         run = _Run(session, notice, notice.current, field, phase, catching_up=True, passed_stage=at_stage,
-                   published_at=published_at, waived=waived if at_stage else frozenset())
+                   published_at=published_at, waived=waived if at_stage else frozenset(),
+                   standing=standing if at_stage else frozenset())
         people = _load(session, field, phase, _phase_tests(spec, phase, run.next), only=application.id)
         report = run.run(people, actor, source=source)
         session.refresh(application)
@@ -511,11 +571,19 @@ def catch_up(session: Session, application: Application, *, actor: str, publishe
 
 
 def reinstate(session: Session, application: Application, *, author: str, actor: str,
-              published_at: datetime, reason: str, source: str) -> Decision:
+              published_at: datetime, reason: str, source: str,
+              waives: Collection[Sequence[str]] | None = None) -> Decision:
     """R3: put the candidate back at the stage of exclusion and carry them through the stages
     the competition has already run (beyond caps and places).
 
-    ``source`` links the reinstatement to what caused it (a case, a neutralisation).
+    ``source`` links the reinstatement to what caused it (a case, a neutralisation). What is
+    annulled is read from the contested decision's basis, never from its reason: the pass marks
+    it failed are waived at that stage. ``waives`` says it instead (pass marks of the stage, by
+    their tests): for a decision older than structured decisions whose reason migration 0007
+    could not read, the reinstatement is refused until the deciding body says which pass marks
+    it annuls -- nothing is ever waived by guesswork, and nothing annulled is silently re-failed.
+    The reinstatement's own basis records what it annulled (``annuls``, ``pass_marks_waived``,
+    ``tests_missed_standing``), which :func:`catch_up` reads.
     """
     if application.status not in (Status.ELIMINATED, Status.EXCLUDED):
         raise CompetitionError(f"application {application.number} is {application.status.value}: "
@@ -523,6 +591,7 @@ def reinstate(session: Session, application: Application, *, author: str, actor:
     contested = last_exclusion(session, application)
     if contested is None:
         raise CompetitionError(f"application {application.number} has no exclusion on record")
+    basis = annulment(application, contested, waives)
     application.reinstated = True
     if contested.ground == rules.ExclusionGround.FALSE_OR_UNSUPPORTED_DECLARATION.value:
         application.documents_supported = True   # the upheld request found the documents sufficient (C11)
@@ -533,7 +602,7 @@ def reinstate(session: Session, application: Application, *, author: str, actor:
     decision = record_outcome(
         session, application, phase=contested.phase, status=Status.ACTIVE, kind="reinstatement",
         author=author, actor=actor, published_at=published_at, reason=reason,
-        decided_at_phase=contested.phase, source=source)
+        decided_at_phase=contested.phase, source=source, basis=basis)
     audit.record(session, actor=actor, entity="application", entity_id=application.id,
                  action="reinstate", from_state=contested.outcome.value, to_state="active",
                  reason=reason, changes={"stage": contested.phase, "source": source,
@@ -542,17 +611,86 @@ def reinstate(session: Session, application: Application, *, author: str, actor:
     return decision
 
 
-def _failed_pass_marks(application: Application, contested: Decision | None) -> frozenset[tuple[str, ...]]:
-    """The pass marks a "failed" decision was about (C8–C10), read back from the reasons it gives
-    (``tests.joined = achieved < required``, one per failed pass mark, written by ``_Run.tests``)."""
-    if contested is None or contested.kind != "failed":
-        return frozenset()
-    try:
-        phase = definition(application.notice.current).phase(contested.phase)
-    except KeyError:
-        return frozenset()
-    named = {part.split(" = ", 1)[0].strip() for part in (contested.reason or "").split(";")}
-    return frozenset(tuple(s.tests) for s in phase.pass_marks if " + ".join(s.tests) in named)
+LEGACY_UNPARSED = "legacy_reason_unparsed"   # migration 0007: the old reason text could not be read
+
+
+def annulment(application: Application, contested: Decision,
+              waives: Collection[Sequence[str]] | None = None) -> dict[str, Any]:
+    """R3: what reinstating against ``contested`` annuls, as the reinstatement's basis.
+
+    - ``pass_marks_waived``: the pass marks the contested decision failed (C8–C10), from its
+      basis (or ``waives``, checked against the stage's pass marks).
+    - ``tests_missed_standing``: the tests it found missed (C15) that stay an absence, unless the
+      absence is what was annulled (an exclusion on ``no_booking_or_absence``: force majeure
+      accepted, or a review upheld; or a decision that failed no pass mark): a failure annulled
+      does not excuse an absence beside it.
+    A "failed" decision whose basis is ``{"legacy_reason_unparsed": true}`` and no ``waives``:
+    refused (CompetitionError), never guessed."""
+    basis = contested.basis or {}
+    # the absence is what was annulled: an exclusion on that ground, or a decision older than
+    # 0007 that was written as a failure but rests on missing marks only (no pass mark failed)
+    absence = (contested.ground == rules.ExclusionGround.NO_BOOKING_OR_ABSENCE.value
+               or not basis.get("pass_marks_failed"))
+    if waives is not None:
+        try:
+            phase = definition(application.notice.current).phase(contested.phase)
+        except KeyError:
+            raise CompetitionError(f"decision {contested.id}: the notice has no phase {contested.phase!r} "
+                                   "any more, no pass mark of it can be waived") from None
+        known = {tuple(p.tests) for p in phase.pass_marks}
+        named = {tuple(w) for w in waives}
+        unknown = sorted(" + ".join(w) for w in named - known)
+        if unknown:
+            raise CompetitionError(f"phase {phase.code} has no pass mark on {', '.join(unknown)} "
+                                   f"(pass marks: {'; '.join(' + '.join(k) for k in sorted(known)) or 'none'})")
+        waived = sorted(named)
+    elif basis.get(LEGACY_UNPARSED) and contested.kind == "failed":
+        raise CompetitionError(
+            f"decision {contested.id} ({contested.kind} at {contested.phase}) predates structured "
+            "decisions and its reason could not be read: say which pass marks the upheld decision "
+            "annuls (reinstate(..., waives=[[test, ...], ...])); nothing is waived by guesswork (R3)")
+    else:
+        waived = sorted({tuple(p["tests"]) for p in basis.get("pass_marks_failed", ())})
+    standing = [] if absence else list(basis.get("tests_missed", ()))
+    return {"annuls": contested.id, "pass_marks_waived": [list(w) for w in waived],
+            "tests_missed_standing": standing}
+
+
+def _annulled(reinstatement: Decision) -> tuple[frozenset[tuple[str, ...]], frozenset[str]]:
+    """The pass marks a reinstatement waives and the tests still missed at its stage, from its
+    basis (R3). A legacy reinstatement whose annulled decision could not be read is refused."""
+    basis = reinstatement.basis or {}
+    if basis.get(LEGACY_UNPARSED):
+        raise CompetitionError(
+            f"reinstatement {reinstatement.id} predates structured decisions and what it annulled "
+            "could not be read: record its basis (selection.restate_basis) first (R3)")
+    return (frozenset(tuple(t) for t in basis.get("pass_marks_waived", ())),
+            frozenset(basis.get("tests_missed_standing", ())))
+
+
+def restate_basis(session: Session, decision: Decision, basis: dict[str, Any], *, actor: str,
+                  reason: str) -> Decision:
+    """Record what a decision older than structured decisions rests on, where migration 0007 could
+    not read it from the old reason text (``{"legacy_reason_unparsed": true}``): once, by a person,
+    with a reason and an audit row. A decision with a structured basis is never rewritten."""
+    if not (decision.basis or {}).get(LEGACY_UNPARSED):
+        raise CompetitionError(f"decision {decision.id} has a structured basis already: it is not restated")
+    if not reason.strip():
+        raise CompetitionError("restating a decision's basis needs a reason")
+    if not isinstance(basis, dict) or not basis or basis.get(LEGACY_UNPARSED):
+        raise CompetitionError("the basis must say what the decision rests on")
+    for key in ("pass_marks_failed", "pass_marks_waived"):
+        for item in basis.get(key, ()):
+            tests = (item.get("tests") if isinstance(item, dict)
+                     else item if key == "pass_marks_waived" else None)
+            if not (isinstance(tests, list) and tests and all(isinstance(t, str) for t in tests)):
+                raise CompetitionError(f"{key}: each pass mark is named by its list of tests, got {item!r}")
+    before = decision.basis
+    decision.basis = {**basis, "restated": True}
+    session.flush()
+    audit.record(session, actor=actor, entity="decision", entity_id=decision.id, action="restate-basis",
+                 reason=reason, changes={"before": before, "after": decision.basis})
+    return decision
 
 
 def extend_reserve_list(session: Session, field: Field, *, until: date, actor: str, reason: str) -> ReserveList:

@@ -1,13 +1,16 @@
 """Where a candidate stands, and the decisions that moved them (C15, C16, R2).
 
 Every change of phase or status is a :class:`Decision` (author, stage, publication date,
-notice version) plus a :class:`StageEvent` in the candidate's history, written together. The
-bulk path (:func:`record_outcomes`) is what phase closures use for thousands of candidates.
+notice version, and what it rests on as data: ``basis``) plus a :class:`StageEvent` in the
+candidate's history, written together. The bulk path (:func:`record_outcomes`) is what phase
+closures use for thousands of candidates.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
@@ -28,6 +31,7 @@ class Outcome:
     reason: str | None = None
     ground: str | None = None  # C15
     admits: str | None = None  # C15: the claim the exclusion admits, e.g. "force-majeure"
+    basis: dict[str, Any] | None = None   # what the decision rests on, as data (R2, R3); None: {}
 
 
 def record_outcomes(session: Session, outcomes: list[Outcome], *, notice_version_id: int,
@@ -46,7 +50,7 @@ def record_outcomes(session: Session, outcomes: list[Outcome], *, notice_version
         [{"application_id": o.application_id, "notice_version_id": notice_version_id,
           "kind": o.kind, "author": Body(o.author), "phase": o.decided_at_phase,
           "outcome": o.status, "ground": o.ground, "admits": o.admits, "reason": o.reason,
-          "published_at": published_at, "source": source} for o in outcomes]))
+          "basis": o.basis or {}, "published_at": published_at, "source": source} for o in outcomes]))
     session.execute(insert(StageEvent), [
         {"application_id": o.application_id, "decision_id": d, "phase": o.phase,
          "status": o.status, "at": published_at, "actor": actor}
@@ -66,12 +70,13 @@ _POSTGRES_OUTCOMES = text("""
 WITH o AS (
     SELECT * FROM unnest(CAST(:app AS integer[]), CAST(:phase AS text[]), CAST(:status AS text[]),
                          CAST(:kind AS text[]), CAST(:author AS text[]), CAST(:decided AS text[]),
-                         CAST(:reason AS text[]), CAST(:ground AS text[]), CAST(:admits AS text[]))
-           AS o(application_id, phase, status, kind, author, decided, reason, ground, admits)
+                         CAST(:reason AS text[]), CAST(:ground AS text[]), CAST(:admits AS text[]),
+                         CAST(:basis AS jsonb[]))
+           AS o(application_id, phase, status, kind, author, decided, reason, ground, admits, basis)
 ), d AS (
     INSERT INTO decisions (application_id, notice_version_id, kind, author, phase, outcome, ground,
-                           admits, reason, published_at, source)
-    SELECT application_id, :version, kind, author, decided, status, ground, admits, reason, :at, :source
+                           admits, reason, basis, published_at, source)
+    SELECT application_id, :version, kind, author, decided, status, ground, admits, reason, basis, :at, :source
     FROM o
     RETURNING id, application_id
 ), history AS (
@@ -92,6 +97,7 @@ def _record_outcomes_postgresql(session: Session, outcomes: list[Outcome], notic
         "author": [Body(o.author).value for o in outcomes],
         "decided": [o.decided_at_phase for o in outcomes], "reason": [o.reason for o in outcomes],
         "ground": [o.ground for o in outcomes], "admits": [o.admits for o in outcomes],
+        "basis": [json.dumps(o.basis or {}) for o in outcomes],
         "version": notice_version_id, "at": published_at,
         "source": source, "actor": actor})
 
@@ -100,10 +106,10 @@ def record_outcome(session: Session, application: Application, *, phase: str, st
                    kind: str, author: str, actor: str, published_at: datetime,
                    reason: str | None = None, ground: str | None = None,
                    decided_at_phase: str | None = None, source: str | None = None,
-                   admits: str | None = None) -> Decision:
+                   admits: str | None = None, basis: dict[str, Any] | None = None) -> Decision:
     """One decision for one candidate (exclusion, withdrawal, reinstatement...)."""
     outcome = Outcome(application.id, phase, status, kind, decided_at_phase or application.phase,
-                      author, reason, ground, admits)
+                      author, reason, ground, admits, basis)
     record_outcomes(session, [outcome], notice_version_id=application.notice.current.id,
                     published_at=published_at, actor=actor, source=source)
     session.refresh(application)
@@ -112,9 +118,10 @@ def record_outcome(session: Session, application: Application, *, phase: str, st
 
 
 def exclude(session: Session, application: Application, *, ground: str, author: str | None = None,
-            actor: str, published_at: datetime, reason: str) -> Decision:
+            actor: str, published_at: datetime, reason: str, basis: dict[str, Any] | None = None) -> Decision:
     """C15: exclusion at the candidate's current stage, with its ground and deciding body (by
-    default the body the notice names for the ground, C5, R2) and the claim it admits."""
+    default the body the notice names for the ground, C5, R2) and the claim it admits.
+    ``basis``: what it rests on beyond the ground, as data (e.g. ``{"tests_missed": ["verbal"]}``)."""
     if application.status is not Status.ACTIVE:
         raise CompetitionError(f"application {application.number} is {application.status.value}, not active")
     from . import rules
@@ -123,7 +130,8 @@ def exclude(session: Session, application: Application, *, ground: str, author: 
     author = author or definition(application.notice.current).deciding_body(ground)
     return record_outcome(session, application, phase=application.phase, status=Status.EXCLUDED,
                           kind="exclusion", author=author, actor=actor, published_at=published_at,
-                          reason=reason, ground=ground, admits=None if claim is None else claim.value)
+                          reason=reason, ground=ground, admits=None if claim is None else claim.value,
+                          basis=basis)
 
 
 def last_exclusion(session: Session, application: Application) -> Decision | None:
