@@ -334,7 +334,8 @@ class _Run:
     @staticmethod
     def why_awaited(c: Candidate, tests: tuple[str, ...]) -> str:
         if any(t in c.cancelled for t in tests):
-            return "the test event was cancelled by an amendment, C14"
+            return ("the test event was cancelled by an amendment, C14: record the re-sit mark, or "
+                    "exclude the candidate who did not re-sit (stages.exclude, no_booking_or_absence)")
         if any(t in c.sat for t in tests):
             return "the test was sat, its mark is not recorded"
         return "test not taken yet"

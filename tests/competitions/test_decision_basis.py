@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from casework.audit import AuditEvent
-from casework.competitions import claims, results, selection
+from casework.competitions import claims, results, selection, stages
 from casework.competitions.errors import CompetitionError
 from casework.competitions.models import Decision, ScoreState, Status
 from casework.competitions.notices import amend_notice, publish_notice
@@ -115,16 +115,23 @@ def test_c14_a_test_event_cancelled_by_an_amendment_is_no_absence(session, froze
     """The interview event is cancelled (C14: everyone re-sits): closing the phase before the
     re-sit marks are in is refused, never an absence; the re-sit mark then counts."""
     notice = _ad398(session)
-    [a] = f.scored_through_screener(session, notice, frozen, [40])
+    a, no_show = f.scored_through_screener(session, notice, frozen, [40, 40])
     f.assessment(session, a)
+    f.assessment(session, no_show)
     amend_notice(session, f.document(f.AD398, only_fields=("1",), places={"1": 10}), actor=f.ACTOR,
                  reason="interview event cancelled", published_on=date(2022, 6, 1), cancelled_tests=("interview",))
     with pytest.raises(CompetitionError, match=r"no mark yet for interview \(the test event was cancelled"):
         f.close(session, notice, "assessment")
     f.marks(session, a, interview=65)
+    # who did not come to the re-sit is excluded by a decision of its own, never by a guess
+    stages.exclude(session, no_show, ground="no_booking_or_absence", actor="epso-officer",
+                   published_at=frozen.now(), reason="did not attend the interview re-sit",
+                   basis={"tests_missed": ["interview"]})
     f.close(session, notice, "assessment")
-    session.refresh(a)
+    f.refresh(session, a, no_show)
     assert (a.phase, a.status) == ("document-check", Status.ACTIVE)
+    d = f.last_decision(session, no_show)
+    assert (d.author.value, d.admits, d.basis) == ("epso", "force-majeure", {"tests_missed": ["interview"]})
 
 
 def test_c15_a_sitting_on_record_without_its_mark_is_no_absence(session, frozen):
