@@ -8,13 +8,10 @@ import socket
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import func, select
 
-from .. import clock
-from ..agenda.models import DueEvent, EventStatus
 from ..config import database_url
 from ..db import Database
-from ..scheduler.models import SchedulerWorker
+from ..scheduler.status import scheduler_status
 from .support import transaction
 
 
@@ -65,38 +62,15 @@ def scheduler_group(ctx: click.Context, worker: str, interval: float | None, onc
 @scheduler_group.command("status")
 @click.option("--json", "as_json", is_flag=True)
 def status(as_json: bool) -> None:
-    """Scheduler processes and their next runs, the oldest undone due row (lag), the outbox backlog."""
-    from ..notifications import backlog
-    now = clock.now()
+    """Scheduler processes and their next runs, the oldest undone due row (lag), the outbox backlog;
+    rows for deadlines already met, moved or cancelled are counted apart (they will be skipped)."""
     with transaction() as session:
-        pending = select(DueEvent).where(DueEvent.status == EventStatus.PENDING)
-        overdue = session.scalar(select(func.count()).select_from(
-            pending.where(DueEvent.due_at < now).subquery()))
-        oldest = session.scalar(select(func.min(DueEvent.due_at)).where(DueEvent.status == EventStatus.PENDING,
-                                                                        DueEvent.due_at < now))
-        upcoming = session.execute(select(DueEvent.kind, func.min(DueEvent.due_at), func.count())
-                                   .where(DueEvent.status == EventStatus.PENDING, DueEvent.due_at >= now)
-                                   .group_by(DueEvent.kind).order_by(func.min(DueEvent.due_at))).all()
-        failed = session.scalar(select(func.count()).select_from(DueEvent)
-                                .where(DueEvent.status == EventStatus.FAILED))
-        retrying = session.execute(select(DueEvent.key, DueEvent.attempts, DueEvent.outcome)
-                                   .where(DueEvent.status == EventStatus.PENDING, DueEvent.attempts > 0)
-                                   .order_by(DueEvent.attempts.desc()).limit(20)).all()
-        workers = [{"name": w.name, "host": w.host, "pid": w.pid, "last_seen": w.last_seen.isoformat(),
-                    "seconds_since": round((now - w.last_seen).total_seconds()), "next_runs": w.jobs}
-                   for w in session.scalars(select(SchedulerWorker).order_by(SchedulerWorker.name))]
-        mail = backlog(session)
-    data = {"now": now.isoformat(), "workers": workers,
-            "due": {"overdue": overdue, "lag_seconds": round((now - oldest).total_seconds()) if oldest else 0,
-                    "oldest_overdue": oldest.isoformat() if oldest else None, "failed": failed,
-                    "retrying": [{"key": k, "attempts": n, "last_error": e} for k, n, e in retrying],
-                    "next": [{"kind": k, "at": at.isoformat(), "count": n} for k, at, n in upcoming]},
-            "outbox": mail}
+        data = scheduler_status(session)
     if as_json:
         click.echo(json.dumps(data, indent=2, default=str))
         return
     click.echo(f"now {data['now']}")
-    for w in workers or [{"name": "(no scheduler process has reported)"}]:
+    for w in data["workers"] or [{"name": "(no scheduler process has reported)"}]:
         runs = ", ".join(f"{job} at {at}" for job, at in (w.get("next_runs") or {}).items())
         seen = f" — last seen {w['seconds_since']} s ago; next: {runs}" if "host" in w else ""
         click.echo(f"process {w['name']}{seen}")
@@ -107,4 +81,9 @@ def status(as_json: bool) -> None:
         click.echo(f"  retrying {row['key']} (attempt {row['attempts']}): {row['last_error']}")
     for row in due["next"][:10]:
         click.echo(f"  next {row['kind']}: {row['at']} ({row['count']} pending)")
-    click.echo("outbox: " + ", ".join(f"{k} {v}" for k, v in mail.items()))
+    skipping = due["will_be_skipped"]
+    if skipping["count"]:
+        why = ", ".join(f"{reason} {n}" for reason, n in skipping["why"].items())
+        click.echo(f"will be skipped: {skipping['count']} row(s) whose deadline no longer applies "
+                   f"({skipping['fallen_due']} fallen due; {why}): not pending work")
+    click.echo("outbox: " + ", ".join(f"{k} {v}" for k, v in data["outbox"].items()))
