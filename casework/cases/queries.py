@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from ..audit import AuditEvent
@@ -127,9 +127,12 @@ def case_row(case: Case) -> dict[str, Any]:
 
 def case_list(session: Session, *, case_type: CaseType | None = None, state: CaseState | None = None,
               candidate: Candidate | None = None, notice: Notice | None = None, late: bool | None = None,
-              limit: int | None = LIST_LIMIT) -> list[dict[str, Any]]:
-    """Cases, newest first, with the filters given."""
+              visible: ColumnElement[bool] | None = None, limit: int | None = LIST_LIMIT) -> list[dict[str, Any]]:
+    """Cases, newest first, with the filters given; ``visible``: only those a person may see
+    (:func:`casework.auth.permissions.case_filter`, from the layer above)."""
     query = select(Case).order_by(Case.id.desc())
+    if visible is not None:
+        query = query.where(visible)
     if case_type is not None:
         query = query.where(Case.type == case_type)
     if state is not None:

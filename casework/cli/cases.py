@@ -14,12 +14,12 @@ from typing import Any
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import clock
+from ..auth import accounts, permissions
 from ..auth.actors import Actor, actor_for
-from ..auth.models import Role, User
+from ..auth.models import Role
 from ..cases import queries
 from ..cases.models import Case, CaseState, CaseType
 from ..clock import BRUSSELS
@@ -27,6 +27,7 @@ from ..competitions import history
 from ..competitions.models import Application, Candidate, Decision
 from ..deadlines import DeadlineError, local_date, parse_when
 from ..workflows import Upload, WarningRequired, apply, available, file_case
+from ..workflows.engine import check_step
 from ..workflows.errors import MissingData, NotAllowed, WorkflowError
 from ..workflows.filing import MAX_UPLOAD_BYTES
 from .support import find_notice, printable, transaction
@@ -44,13 +45,6 @@ def find_case(session: Session, reference: str) -> Case:
     if case is None:
         raise WorkflowError(f"no case {reference!r} (references look like {queries.REFERENCE_EXAMPLE})")
     return case
-
-
-def find_user(session: Session, email: str) -> User:
-    user = session.scalar(select(User).where(User.email == email))
-    if user is None or not user.active:
-        raise WorkflowError(f"no active user {email!r}")
-    return user
 
 
 def _one(value: Any) -> str:
@@ -254,7 +248,7 @@ def file_command(type_name: str, email: str, decision_id: str | None, notice_ref
         if day and not test:
             raise MissingData("--sat-on needs --test")
         uploads = [_upload(p) for p in paths]
-        actor = actor_for(session, find_user(session, email))
+        actor = actor_for(session, accounts.find_user(session, email))
         candidate = _candidate(session, actor, email, candidate_key)
         application, decision = _subject(session, actor, candidate, decision_id, notice_ref)
         try:
@@ -278,11 +272,13 @@ def file_command(type_name: str, email: str, decision_id: str | None, notice_ref
 @click.option("--state", type=click.Choice([s.value for s in CaseState]))
 @click.option("--candidate", "candidate_key", metavar="EMAIL|APPLICATION", help="Only this candidate's cases.")
 @click.option("--notice", "notice_ref", metavar="REF", help="Only cases about applications to this notice.")
+@click.option("--as", "email", help="Only the cases this user may see.")
 @click.option("--json", "as_json", is_flag=True)
 def list_cases(case_type: str | None, state: str | None, candidate_key: str | None, notice_ref: str | None,
-               as_json: bool) -> None:
+               email: str | None, as_json: bool) -> None:
     """Cases, newest first (at most 500), with their state and deciding body."""
     with transaction() as session:
+        visible = email and permissions.case_filter(actor_for(session, accounts.find_user(session, email)))
         candidate = None
         if candidate_key is not None:
             candidate = history.find_candidate(session, candidate_key)
@@ -290,7 +286,7 @@ def list_cases(case_type: str | None, state: str | None, candidate_key: str | No
                 raise MissingData(f"no candidate with the e-mail or application number {candidate_key!r}")
         rows = queries.case_list(session, case_type=case_type and CaseType(case_type),
                                  state=state and CaseState(state), candidate=candidate,
-                                 notice=notice_ref and find_notice(session, notice_ref))
+                                 notice=notice_ref and find_notice(session, notice_ref), visible=visible)
     if as_json:
         click.echo(json_text(rows))
         return
@@ -363,16 +359,18 @@ def _print_case(data: dict[str, Any], email: str | None) -> None:
 
 @case_group.command("show")
 @click.argument("reference")
-@click.option("--as", "email", help="Also list the steps this user may take now.")
+@click.option("--as", "email", help="As this user: shown only if they may see it, with the steps they may take now.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable, with full deadline computations.")
 def show_case(reference: str, email: str | None, as_json: bool) -> None:
     """A case: state, deciding body, filing and lateness, deadlines with how they were computed (D6),
     outcome and reasons, messages, documents, trail."""
     with transaction() as session:
         case = find_case(session, reference)
+        actor = email and actor_for(session, accounts.find_user(session, email))
+        if actor and not permissions.can_view(actor, case, session=session):
+            raise WorkflowError(f"no case {reference!r} that {email} may see")   # can_view (R1, P5)
         data = queries.case_view(session, case)
-        if email:
-            actor = actor_for(session, find_user(session, email))
+        if actor:
             data["may"] = [st.trigger for st in available(session, case, actor)]
     if as_json:
         click.echo(json_text(data))
@@ -398,7 +396,8 @@ def apply_step(reference: str, trigger: str, email: str, pairs: tuple[str, ...],
         data[key.strip()] = value
     with transaction() as session:
         case = find_case(session, reference)
-        actor = actor_for(session, find_user(session, email))
+        actor = actor_for(session, accounts.find_user(session, email))
         before = case.state.value
+        check_step(session, case, trigger, actor, data)     # e.g. -d expected_version=…: refused, not passed twice
         apply(session, case, trigger, actor, expected_version=expected_version, **data)
         click.echo(f"{case.reference}: {trigger}: {before} -> {case.state.value}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..audit import AuditEvent
@@ -22,10 +22,10 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def find_candidate(session: Session, key: str) -> Candidate | None:
-    """The candidate with that e-mail address, or behind that application number."""
+    """The candidate with that e-mail address (in any case), or behind that application number."""
     key = key.strip()
     if "@" in key:
-        return session.scalar(select(Candidate).where(Candidate.email == key))
+        return session.scalar(select(Candidate).where(func.lower(Candidate.email) == key.lower()))
     return session.scalar(select(Candidate).join(Application, Application.candidate_id == Candidate.id)
                           .where(Application.number == key))
 

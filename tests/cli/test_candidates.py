@@ -11,7 +11,7 @@ def test_show_by_application_or_email_gives_stages_decisions_and_cases(cli, worl
     reference = cli("case", "file", "review", "--as", world.out, "--decision", world.exclusion,
                     "-d", "grounds=g").stdout.strip()
     by_number = json.loads(cli("candidate", "show", world.out_number, "--json").stdout)
-    assert by_number == json.loads(cli("candidate", "show", world.out_email, "--json").stdout)
+    assert by_number == json.loads(cli("candidate", "show", world.out_email.upper(), "--json").stdout)
     [application] = by_number["applications"]
     assert [(e["phase"], e["status"]) for e in application["history"]] == [("eligibility", "active"),
                                                                             ("eligibility", "excluded")]

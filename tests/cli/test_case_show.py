@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from .conftest import REF
+from .conftest import REF, one_line_failure
 
 OVERRIDE = "\u202e"
 NAME = f"Evil{OVERRIDE}gpj.exe"          # shows as "Evilexe.jpg" on a terminal that obeys U+202E
@@ -40,3 +40,19 @@ def test_candidate_show_and_list_escape_it_too(cli, world):
     assert "Evil\\u202egpj.exe" in cli("candidate", "show", world.out_number).stdout
     view = json.loads(cli("candidate", "show", world.out_number, "--json").stdout)
     assert view["candidate"]["surname"] == NAME
+
+
+def test_as_a_user_only_the_cases_they_may_see(cli, world):
+    """R1: a request for review of a board decision is the board's; an EPSO officer neither sees it
+    nor finds it in a list, the legal team does (casework.auth.permissions)."""
+    review = cli("case", "file", "review", "--as", world.out, "--decision", world.exclusion,
+                 "-d", "grounds=g").stdout.strip()
+    documents = cli("case", "file", "access-documents", "--as", world.inside, "-d", "documents=d").stdout.strip()
+    before = cli.counts()
+    one_line_failure(cli("case", "show", review, "--as", world.epso, ok=False),
+                     f"no case '{review}' that {world.epso} may see")
+    assert cli.counts() == before
+    assert f"{world.legal} may: acknowledge" in cli("case", "show", review, "--as", world.legal).stdout
+    listed = {row["reference"] for row in json.loads(cli("case", "list", "--as", world.epso, "--json").stdout)}
+    assert listed == {documents}                                    # EPSO decides Reg 1049/2001 requests
+    assert len(json.loads(cli("case", "list", "--as", world.legal, "--json").stdout)) == 2
