@@ -111,8 +111,6 @@ def test_a_key_that_names_a_parameter(scene, key):
                             "-d", f"{key}=close"), f"{key} cannot be given as data")
 
 
-@pytest.mark.xfail(reason="casework/cli/cases.py apply_step must call workflows.engine.check_step before apply "
-                          "(otherwise Python refuses expected_version given twice with a TypeError)", strict=False)
 def test_expected_version_as_data(scene):
     unchanged(scene, _apply(scene, "reply", "--as", "officer@epso.eu", "-d", "outcome=granted", "-d", "body=x",
                             "-d", "expected_version=1"), "expected_version cannot be given as data")
