@@ -189,6 +189,9 @@ def _check_cell(line: int, column: str, value: str) -> None:
         raise ImportFileError(f"line {line}, column {column}: longer than {MAX_CELL} characters",
                               line=line, column=column)
     bad = control_character(value)
+    if bad in ("U+000A", "U+000D"):
+        raise ImportFileError(f"line {line}, column {column}: a line break inside the cell (a quote "
+                              "not closed?) is not allowed", line=line, column=column)
     if bad:
         raise ImportFileError(f"line {line}, column {column}: a control character ({bad}) is not "
                               "allowed", line=line, column=column)

@@ -227,7 +227,7 @@ def test_a_nul_byte_is_refused_with_its_line_before_the_database(session, frozen
 
 @pytest.mark.parametrize("surname, code", [
     ("Berg\x1b]0;pwned\x07", "U+001B"), ("Berg\u202egreB", "U+202E"), ("Berg\tBerg", "U+0009"),
-    ("Berg\nBerg", "U+000A"), ("Berg\x85", "U+0085"),
+    ("Berg\x85", "U+0085"),
 ])
 def test_control_characters_in_a_name_are_refused_naming_the_cell(session, frozen, tmp_path, surname, code):
     notice = f.publish(session, f.AD402)
@@ -249,7 +249,8 @@ def test_line_numbers_count_quoted_cells_over_several_lines_and_blank_lines(sess
     # a quoted cell over two lines: named at the line where its record starts, then refused
     rows = [application_row("A-1"), _with(application_row("A-2"), given_names="Anna\nMaria"), application_row("A-3")]
     path.write_text(_apps_text(rows), encoding="utf-8")
-    with pytest.raises(files.ImportFileError, match=r"^line 3, column given_names: a control character \(U\+000A\)"):
+    with pytest.raises(files.ImportFileError, match=r"^line 3, column given_names: a line break inside the cell "
+                                                    r"\(a quote not closed\?\) is not allowed$"):
         files.import_applications(session, notice, path, actor=f.ACTOR)
 
 
