@@ -54,7 +54,7 @@ def test_officer_acts_on_a_case_and_the_trail_shows_it(cli):
 
 
 def test_refused_step_is_one_line_and_changes_nothing(cli):
-    cli("user", "add", "member@board.eu", "--name", "Board member", "--role", "board-member")
+    cli("user", "add", "member@board.eu", "--name", "Board member", "--role", "epso-officer")
     result = cli("case", "apply", cli.reference, "reply", "--as", "member@board.eu", "-d", "outcome=granted",
                  "-d", "body=x", ok=False)
     assert "may not reply" in result.output and "(nothing was changed)" in result.output
