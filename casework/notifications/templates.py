@@ -1,13 +1,18 @@
-"""Mail templates: ``templates/mail/<LANG>/<name>.txt``, first line ``Subject: …``, then the body.
+"""Texts for candidates and staff, one Jinja template per language (C4; docs/notifications.md).
+
+- mail: ``templates/mail/<LANG>/<name>.txt``, first line ``Subject: …``, then the body;
+- letters, the correspondence sent via the candidate's account (``CaseMessage`` bodies):
+  ``templates/letters/<LANG>/<name>.txt``, the text alone.
 
 Jinja2 with ``StrictUndefined``: a template that names a variable the caller did not give fails
 at enqueue time, in the caller's transaction, instead of sending a message with a hole in it.
 Plain text, so no autoescaping. A language without its own template falls back to English.
+Callers pass codes and ISO dates; the templates' filters put them in words from the message
+catalogues (:mod:`.catalogue`): ``{{ x|term("step") }}``, ``{{ d|day }}``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from typing import Any
 
@@ -15,9 +20,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFo
 
 from ..competitions.definition import LANGUAGES
 from ..resources import path
-from .terms import MONTHS, TERMS
+from . import catalogue
 
 MAIL = path("mail")
+LETTERS = path("templates") / "letters"
 FALLBACK = "EN"
 
 
@@ -38,37 +44,35 @@ def official_language(code: str | None) -> str | None:
     return code if code in LANGUAGES else None
 
 
-def _day(value: str | date, language: str) -> str:
-    """An ISO date as people of ``language`` write it (``2022-03-01`` → "1er mars 2022")."""
-    day = value if isinstance(value, date) else date.fromisoformat(str(value))   # str(): undefined raises
-    months = MONTHS.get(language)
-    if months is None:
-        return day.isoformat()
-    month = months[day.month - 1]
-    if language == "FR":
-        return f"{'1er' if day.day == 1 else day.day} {month} {day.year}"
-    if language == "DE":
-        return f"{day.day}. {month} {day.year}"
-    return f"{day.day} {month} {day.year}"
-
-
 @cache
-def _environment(language: str) -> Environment:
-    env = Environment(loader=FileSystemLoader(str(MAIL / language)), autoescape=False,
-                      undefined=StrictUndefined, keep_trailing_newline=True)
-    env.filters["day"] = lambda value: _day(value, language)
-    env.filters["term"] = lambda value, kind: TERMS[kind].get(language, {}).get(value, value)
+def _environment(folder: str, language: str) -> Environment:
+    base = MAIL if folder == "mail" else LETTERS
+    # mail keeps its layout line for line; letters are mostly one paragraph with optional sentences,
+    # so their block tags take no line of their own
+    env = Environment(loader=FileSystemLoader(str(base / language)), autoescape=False,
+                      undefined=StrictUndefined, keep_trailing_newline=folder == "mail",
+                      trim_blocks=folder == "letters", lstrip_blocks=folder == "letters")
+    env.filters["day"] = lambda value: catalogue.day(value, language)
+    env.filters["term"] = lambda value, context: catalogue.term(language, context, value)
     return env
 
 
-def render(template: str, language: str | None, context: dict[str, Any]) -> Rendered:
-    """``template`` in ``language`` (English when there is none in that language), rendered."""
+def _first(folder: str, template: str, language: str | None, context: dict[str, Any]) -> tuple[str, str] | None:
+    """(language, text) of ``template`` in ``language``, else in English; None when neither has it."""
     wanted = official_language(language) or FALLBACK
     for lang in dict.fromkeys((wanted, FALLBACK)):
         try:
-            text = _environment(lang).get_template(f"{template}.txt").render(context)
+            return lang, _environment(folder, lang).get_template(f"{template}.txt").render(context)
         except TemplateNotFound:
             continue
+    return None
+
+
+def render(template: str, language: str | None, context: dict[str, Any]) -> Rendered:
+    """Mail ``template`` in ``language`` (English when there is none in that language), rendered."""
+    found = _first("mail", template, language, context)
+    if found is not None:
+        lang, text = found
         first, _, body = text.partition("\n")
         if not first.startswith("Subject:") or not first[len("Subject:"):].strip():
             raise TemplateError(f"mail template {lang}/{template}.txt must start with 'Subject: …'")
@@ -76,7 +80,23 @@ def render(template: str, language: str | None, context: dict[str, Any]) -> Rend
     raise TemplateError(f"no mail template {template!r} (looked in {MAIL})")
 
 
-def available() -> dict[str, list[str]]:
-    """The templates of each language that has a folder: ``{"EN": ["case-step", …], …}``."""
+@dataclass(frozen=True)
+class Letter:
+    language: str      # the language the text is written in
+    text: str
+
+
+def letter(template: str, language: str | None, context: dict[str, Any]) -> Letter:
+    """Letter ``template`` (sent via the candidate's account) in ``language``, else English, rendered."""
+    found = _first("letters", template, language, context)
+    if found is None:
+        raise TemplateError(f"no letter template {template!r} (looked in {LETTERS})")
+    return Letter(*found)
+
+
+def available(kind: str = "mail") -> dict[str, list[str]]:
+    """The templates (``"mail"`` or ``"letters"``) of each language that has a folder:
+    ``{"EN": ["case-step", …], …}``."""
+    base = MAIL if kind == "mail" else LETTERS
     return {folder.name: sorted(p.stem for p in folder.glob("*.txt"))
-            for folder in sorted(MAIL.iterdir()) if folder.is_dir()}
+            for folder in sorted(base.iterdir()) if folder.is_dir()}

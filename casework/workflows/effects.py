@@ -18,6 +18,7 @@ from ..competitions.errors import CompetitionError
 from ..competitions.models import Status
 from ..deadlines import DeadlineSpec, compute, local_date
 from ..deadlines import Decision as ClockDecision
+from ..notifications import letter
 from . import disclosure, filing, routing, timelimits
 from .errors import MissingData, WorkflowError
 from .steps import Run
@@ -112,9 +113,11 @@ def answerable(run: Run) -> str | None:
 def acknowledge(run: Run) -> None:
     """Acknowledgement of receipt (P3: due within 15 working days; P4: no period, sent all the same)."""
     timelimits.close(run.case, "acknowledgement", DeadlineStatus.MET)
-    run.send("acknowledgement", run.data.get("body") or
-             f"Your request {run.case.reference} of {local_date(run.case.filed_at)} was received "
-             "and is being examined.")
+    if run.data.get("body"):
+        run.send("acknowledgement", run.data["body"])
+    else:
+        _write(run, "acknowledgement", "acknowledgement", reference=run.case.reference,
+               filed_on=local_date(run.case.filed_at).isoformat())
 
 
 def analyse(run: Run) -> None:
@@ -339,12 +342,24 @@ def neutralise(run: Run) -> None:
 # --- P5 and P6 ---------------------------------------------------------------------------
 
 def access_answer(run: Run) -> str:
-    """P5: item by item, excluded categories with the rule that excludes them."""
+    """P5: item by item, excluded categories with the rule that excludes them (the letter
+    ``access-answer`` in the case's language; the rules' texts through the catalogue)."""
     answers = disclosure.answer(list(run.case.details.get("items", [])), set(run.listed("confirmed")))
     run.changes["access"] = [a.__dict__ for a in answers]
     given = [a for a in answers if a.given]
     run.case.outcome = "granted" if len(given) == len(answers) else "partial" if given else "refused"
-    return "\n".join(f"- {a.code}: {a.why}" for a in answers)
+    items = []
+    for a in answers:
+        category = disclosure.CATEGORIES.get(a.code)
+        if category is None:
+            items.append({"code": a.code, "status": "unknown", "text": None})
+        elif category.excluded_by:
+            items.append({"code": a.code, "status": "excluded", "text": category.excluded_by})
+        elif not a.given:
+            items.append({"code": a.code, "status": "unconfirmed", "text": category.condition})
+        else:
+            items.append({"code": a.code, "status": "given", "text": category.label})
+    return letter("access-answer", run.case.language, {"items": items}).text
 
 
 def extend(run: Run) -> None:
@@ -356,7 +371,7 @@ def extend(run: Run) -> None:
     extended = timelimits.last_day_under(run.case, rule, row)
     decision = ClockDecision.extend_to(extended, run.need("reason"), ref=rule)
     run.changes["clock"] = timelimits.apply_clock_decision(run.case, name, decision)
-    run.send("extension", f"The reply period is extended to {extended.isoformat()}: {run.data['reason']}")
+    _write(run, "extension", "extension", until=extended.isoformat(), reason=run.data["reason"])
 
 
 def confirm(run: Run) -> None:
@@ -390,8 +405,7 @@ def implied_refusal(run: Run) -> None:
     """D8: no reply to a confirmatory application counts as a negative reply."""
     timelimits.close(run.case, "confirmatory-reply", DeadlineStatus.EXPIRED)
     run.case.outcome = "refused"
-    run.send("notice", "No reply was given to your confirmatory application within the time limit: "
-                       "this counts as a negative reply (Reg 1049/2001 Art 8(3)).")
+    _write(run, "notice", "implied-refusal")
 
 
 def implied_rejection(run: Run) -> None:
@@ -402,17 +416,11 @@ def implied_rejection(run: Run) -> None:
     run.case.outcome = "implied-rejection"
     remedy = court_window(run, row.last_day, tell=False, after=row)   # the notice below says until when
     limit = remedy.deadline("court-action") if remedy is not None else None
-    text = (f"No reply was given to your complaint by {row.last_day.isoformat()}: this is an implied rejection "
-            "(Staff Regulations Art 90(2)).")
-    if limit is not None and remedy.state is CaseState.WINDOW_OPEN:
-        if against_board_decision(run.case):
-            ends = "ended" if timelimits.is_past(limit, run.now) else "ends"
-            text += (" Your complaint did not stop the period for bringing an action before the General Court "
-                     f"against the board's decision: it {ends} on {timelimits.act_by(limit).isoformat()} (Art 91).")
-        else:
-            text += (" You may bring an action before the General Court until "
-                     f"{timelimits.act_by(limit).isoformat()} (Art 91).")
-    run.send("notice", text)
+    running = limit is not None and remedy.state is CaseState.WINDOW_OPEN
+    _write(run, "notice", "implied-rejection", reply_last_day=row.last_day.isoformat(),
+           court_until=timelimits.act_by(limit).isoformat() if running else None,
+           court_ended=running and timelimits.is_past(limit, run.now),
+           against_board=against_board_decision(run.case))
 
 
 def against_board_decision(case: Case) -> bool:
@@ -454,10 +462,8 @@ def court_window(run: Run, event: date, *, tell: bool = True, restart: bool = Tr
         run.changes["court_window"] = {"case": existing.id, "not restarted": "a complaint against a board "
                                        f"decision does not stop its court window, which ends on {until} (D7)"}
         if tell and existing.state is CaseState.WINDOW_OPEN:
-            ends = "ended" if timelimits.is_past(existing.deadline("court-action"), run.now) else "ends"
-            run.send("notice", "Your complaint does not stop the period for bringing an action before the General "
-                               f"Court against the board's decision: it {ends} on {until.isoformat()} "
-                               "(Staff Regulations Art 91, TFEU Art 270).")
+            _write(run, "notice", "board-window", until=until.isoformat(),
+                   ended=timelimits.is_past(existing.deadline("court-action"), run.now))
         return existing
     if existing is not None and existing.state in (CaseState.LODGED, CaseState.JUDGED):
         run.changes["court_window"] = {"case": existing.id, "not reopened": "an action was already lodged"}
@@ -492,15 +498,24 @@ def court_window(run: Run, event: date, *, tell: bool = True, restart: bool = Tr
     run.changes["court_window"] = {"case": existing.id, "restarted": moved}
     until = moved["after"]["act_by"]                  # the date the candidate acts by (D2)
     if tell and until != moved["before"]["act_by"]:
-        run.send("notice", "The period for bringing an action before the General Court starts afresh from "
-                           f"this decision and now runs until {until} (Staff Regulations Art 91(3)).")
+        _write(run, "notice", "court-window-restarted", until=until)
     return existing
 
 
 def _tell_court_window(run: Run, until: str) -> None:
     """D2, D7: the candidate is told the date to act by of the court window."""
-    run.send("notice", f"You may bring an action before the General Court until {until} "
-                       "(Staff Regulations Art 91, TFEU Art 270).")
+    _write(run, "notice", "court-window", until=until)
+
+
+# --- what the candidate is told ------------------------------------------------------------
+# Texts come from templates in the candidate's language (C4): letters (templates/letters, sent via
+# the account) and mail (templates/mail, through the outbox); Python passes codes and dates only.
+
+def _write(run: Run, kind: str, template: str, **context: object) -> None:
+    """A letter to the candidate via their account, in the case's language (English when that
+    language has no such letter; the message records the language it is written in)."""
+    text = letter(template, run.case.language, context)
+    run.send(kind, text.text).language = text.language
 
 
 def lodge(run: Run) -> None:

@@ -10,8 +10,8 @@ from flask.cli import ScriptInfo
 from sqlalchemy import select
 
 from casework import create_app
-from casework.notifications import OutboxMessage, OutboxStatus, enqueue
 from casework.cli.outbox import outbox_group
+from casework.notifications import OutboxMessage, OutboxStatus, enqueue
 
 STEP = {"reference": "REV-2022-000042", "step": "decide", "state": "decided"}
 

@@ -18,7 +18,7 @@ from casework.workflows import file_case
 
 from ..workflows import people
 
-STEP = {"reference": "REV-2022-000042", "step": "admit", "state": "analysis"}
+STEP = {"reference": "REV-2022-000042", "step": "analyse", "state": "analysis"}
 
 
 def _count(session) -> int:
@@ -26,12 +26,12 @@ def _count(session) -> int:
 
 
 def test_enqueue_renders_the_message_in_the_recipients_language_now(session, frozen):
-    message = enqueue(session, key="case/42/step/admit", to=" anna.kowalska@example.eu ", language="fr",
+    message = enqueue(session, key="case/42/step/analyse", to=" anna.kowalska@example.eu ", language="fr",
                       template="case-step", context=STEP)
     assert message.id is not None and message in session
     assert (message.recipient, message.language, message.text_language) == ("anna.kowalska@example.eu", "FR", "FR")
     assert message.subject == "Votre dossier REV-2022-000042 : en cours d'analyse"
-    assert "votre demande a été déclarée recevable" in message.body
+    assert "votre demande est en cours d'analyse" in message.body
     assert (message.status, message.attempts, message.sent_at) == (OutboxStatus.PENDING, 0, None)
     assert message.created_at == message.next_attempt_at == frozen.now()
 
@@ -119,7 +119,7 @@ def test_a_recipient_that_is_not_one_address_is_refused(session, to):
 def test_a_template_missing_a_variable_adds_nothing(session):
     with pytest.raises(UndefinedError):
         enqueue(session, key="k", to="a@example.eu", language="EN", template="case-step",
-                context={"reference": "REV-2022-000042", "step": "admit"})
+                context={"reference": "REV-2022-000042", "step": "analyse"})
     assert _count(session) == 0
 
 

@@ -1,15 +1,20 @@
-"""Mail templates: every template in EN, FR and DE, the recipient's language chosen (C4) with an
-English fallback, strict about the variables they need, and the words around casework's codes."""
+"""Mail templates and letters: every template in EN, FR and DE, the recipient's language chosen (C4)
+with an English fallback, strict about the variables they need, and the words around casework's
+codes from the message catalogues (casework/translations), kept in step with the codes and compiled."""
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
 from jinja2 import UndefinedError
 
-from casework.cases.models import CaseState, CaseType
-from casework.notifications import TemplateError, render
+from casework.notifications import TemplateError, letter, render
+from casework.notifications.catalogue import DIRECTORY, day, term
 from casework.notifications.templates import available
-from casework.notifications.terms import TERMS
-from casework.workflows.machines import STEPS
+from casework.workflows.vocabulary import ENGLISH_MSGIDS, codes
 
 # what the scheduler passes for each template (dates are ISO strings)
 CONTEXTS = {
@@ -26,8 +31,26 @@ CONTEXTS = {
                        "old_last_day": "2022-03-22", "new_last_day": "2022-03-23", "reason": "calendar-changed"},
     "case-step": {"reference": "REV-2022-000042", "step": "acknowledge", "state": "acknowledged"},
 }
+# what the workflows pass for each letter sent via the account (effects._write)
+LETTERS = {
+    "acknowledgement": {"reference": "REV-2022-000042", "filed_on": "2022-03-25"},
+    "extension": {"until": "2022-05-23", "reason": "the minutes of 14 meetings must be consulted"},
+    "implied-refusal": {},
+    "implied-rejection": {"reply_last_day": "2022-08-16", "court_until": "2022-11-25", "court_ended": False,
+                          "against_board": False},
+    "board-window": {"until": "2022-07-04", "ended": False},
+    "court-window": {"until": "2022-09-12"},
+    "court-window-restarted": {"until": "2023-01-16"},
+    "access-answer": {"items": [
+        {"code": "results", "status": "given", "text": "the candidate's results and the answer table by question "
+                                                        "reference (C13)"},
+        {"code": "marked-copy", "status": "excluded",
+         "text": "board confidentiality: Staff Regulations Annex III Art 6; notice Annex II 3.2 (2022 general rules)"},
+        {"code": "uncorrected-written-answers", "status": "unconfirmed",
+         "text": "the content will not be reused in later competitions (Annex II 3.2.2)"},
+        {"code": "others-marks", "status": "unknown", "text": None}]},
+}
 LANGUAGES = ("EN", "FR", "DE")
-DEADLINES = ("filing", "acknowledgement", "reply", "confirmatory-filing", "confirmatory-reply", "court-action")
 
 
 def test_every_template_exists_in_english_french_and_german():
@@ -116,11 +139,113 @@ def test_a_code_without_words_is_shown_as_it_is():
     assert "Motif : décision du chef d'unité\n" in text.body
 
 
+# --- letters (the texts sent via the candidate's account) -----------------------------------------
+
+def test_every_letter_exists_in_english_french_and_german():
+    letters = available("letters")
+    for language in LANGUAGES:
+        assert letters[language] == sorted(LETTERS), language
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_state_step_deadline_and_kind_of_casework_has_words_in_each_language(language):
-    steps = {step.trigger for steps in STEPS.values() for step in steps} | {"file"}
-    kinds = {t.value for t in CaseType} - {"remedy"}     # P6 is not filed by the candidate here
-    for category, codes in (("state", {s.value for s in CaseState}), ("step", steps),
-                            ("deadline", set(DEADLINES)), ("kind", kinds)):
-        missing = codes - set(TERMS[category][language])
-        assert not missing, (category, missing)
+@pytest.mark.parametrize("name", sorted(LETTERS))
+def test_each_letter_renders_in_its_language(name, language):
+    text = letter(name, language, LETTERS[name])
+    assert text.language == language
+    assert text.text and text.text == text.text.strip() and "{" not in text.text and "\n\n" not in text.text
+    english = letter(name, "EN", LETTERS[name]).text
+    assert language == "EN" or text.text != english
+
+
+def test_letters_keep_their_english_wording_and_dates_in_the_language_of_the_case():
+    assert letter("court-window", "EN", LETTERS["court-window"]).text == (
+        "You may bring an action before the General Court until 2022-09-12 (Staff Regulations Art 91, TFEU Art 270).")
+    assert "jusqu'au 12 septembre 2022" in letter("court-window", "FR", LETTERS["court-window"]).text
+    assert "bis zum 12. September 2022" in letter("court-window", "DE", LETTERS["court-window"]).text
+    assert letter("extension", "PL", LETTERS["extension"]).language == "EN"     # no Polish letters: English
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("EN", ["- results: given: the candidate's results",
+            "- marked-copy: board confidentiality: Staff Regulations Annex III Art 6",
+            "- uncorrected-written-answers: not given: it cannot be confirmed that the content",
+            "- others-marks: not a category of information"]),
+    ("FR", ["- results : communiqué : les résultats du candidat",
+            "- marked-copy : secret des travaux du jury : statut, annexe III, article 6",
+            "il ne peut être confirmé que le contenu ne sera pas réutilisé",
+            "- others-marks : il ne s'agit pas d'une catégorie"]),
+])
+def test_the_p5_answer_is_item_by_item_in_the_language_of_the_case(language, expected):
+    lines = letter("access-answer", language, LETTERS["access-answer"]).text.split("\n")
+    assert len(lines) == 4
+    for line, words in zip(lines, expected, strict=True):
+        assert line.startswith(words) or words in line, line
+
+
+# --- the message catalogues -------------------------------------------------------------------------
+
+def _catalogue(locale: str):
+    with open(DIRECTORY / locale / "LC_MESSAGES" / "messages.po", "rb") as po:
+        return read_po(po, locale=locale)
+
+
+def _optional(context: str, msgid: str, locale: str) -> bool:
+    """Entries a catalogue may leave empty: the English text of a rule in English, a date pattern."""
+    return (context in ENGLISH_MSGIDS and locale == "en") or (context, msgid) == ("date", "long-first-of-month")
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "de"])
+def test_every_code_candidates_are_told_about_has_words_in_each_catalogue(locale):
+    """state, step, deadline, kind, outcome, ground, deciding body, P5 rule and date pattern: every code
+    the domain has today (workflows.vocabulary reads them from the machines and enums)."""
+    catalogue = _catalogue(locale)
+    assert not catalogue.obsolete, "run pybabel update (docs/notifications.md)"
+    for context, msgids in codes().items():
+        for msgid in msgids:
+            entry = catalogue.get(msgid, context=context)
+            assert entry is not None, (context, msgid, "not extracted: see docs/notifications.md")
+            assert not entry.fuzzy, (context, msgid)
+            assert entry.string or _optional(context, msgid, locale), (context, msgid, "not translated")
+
+
+def test_the_template_of_the_catalogues_holds_every_code():
+    with open(DIRECTORY / "messages.pot", "rb") as pot:
+        template = read_po(pot)
+    missing = [(c, m) for c, msgids in codes().items() for m in msgids if template.get(m, context=c) is None]
+    assert not missing, "extract again (docs/notifications.md)"
+
+
+def _translated(catalogue) -> dict:
+    return {(m.context, m.id): m.string for m in catalogue if m.id and m.string and not m.fuzzy}
+
+
+@pytest.mark.parametrize("po", sorted(DIRECTORY.glob("*/LC_MESSAGES/messages.po")), ids=lambda p: p.parts[-3])
+def test_each_compiled_catalogue_is_in_step_with_its_source(po: Path):
+    """The .mo files are committed (gettext and Flask-Babel read them): compiled from the .po as it is."""
+    with open(po, "rb") as source:
+        expected = read_po(source)
+    with open(po.with_suffix(".mo"), "rb") as compiled:
+        assert _translated(read_mo(compiled)) == _translated(expected), "run pybabel compile (docs/notifications.md)"
+    buffer = io.BytesIO()
+    write_mo(buffer, expected)                 # and what compiling it gives is what gettext reads back
+    buffer.seek(0)
+    assert _translated(read_mo(buffer)) == _translated(expected)
+
+
+def test_a_code_is_said_in_the_recipients_language_else_english_else_as_it_is():
+    assert term("FR", "step", "acknowledge") == "la réception de votre demande a été confirmée"
+    assert term("DE", "body", "board") == "der Prüfungsausschuss"
+    assert term("PL", "step", "acknowledge") == "receipt of your request has been acknowledged"   # no PL catalogue
+    assert term("FR", "step", "no-such-step") == "no-such-step"
+    assert term("FR", "outcome", "upheld") == "demande accueillie"
+    assert term("FR", "disclosure", "answers to a case study") == "les réponses à une étude de cas"
+    assert term("EN", "disclosure", "answers to a case study") == "answers to a case study"   # msgid is English
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("EN", "1 October 2022"), ("FR", "1er octobre 2022"), ("DE", "1. Oktober 2022"),
+    # no catalogue: the language's own long date, month names in the form a date needs (CLDR)
+    ("PL", "1 października 2022"), ("CS", "1. října 2022"), ("FI", "1. lokakuuta 2022"),
+])
+def test_dates_are_written_with_the_catalogues_pattern_or_the_languages_long_date(language, expected):
+    assert day("2022-10-01", language) == expected
