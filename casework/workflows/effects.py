@@ -18,7 +18,7 @@ from ..competitions.errors import CompetitionError
 from ..competitions.models import Status
 from ..deadlines import DeadlineSpec, compute, local_date
 from ..deadlines import Decision as ClockDecision
-from ..notifications import letter
+from ..notifications import enqueue, letter
 from . import disclosure, filing, routing, timelimits
 from .errors import MissingData, WorkflowError
 from .steps import Run
@@ -516,6 +516,64 @@ def _write(run: Run, kind: str, template: str, **context: object) -> None:
     language has no such letter; the message records the language it is written in)."""
     text = letter(template, run.case.language, context)
     run.send(kind, text.text).language = text.language
+
+
+ADVERSE = ("rejected", "inadmissible", "implied-rejection")
+
+
+def tell_candidate(run: Run, trigger: str, version: int) -> None:
+    """Mail the candidate that step ``trigger`` was taken (issue 10 §5; machines.MAILED says which
+    steps): one outbox message, in the step's transaction, in the candidate's language (C4; EN
+    fallback), with the date to act by where a time limit of theirs runs. The key is the case, the
+    step and the ``version`` the case had when the step began, so a step is never mailed twice.
+
+    Steps the scheduler takes are mailed by the scheduler itself, keyed by its due row (D7)."""
+    if run.actor.is_system:
+        return
+    case, candidate = run.case, run.case.candidate
+    template, context = _mail(run, trigger)
+    enqueue(run.session, key=f"case-{case.id}/{trigger}/v{version}", to=candidate.email,
+            language=candidate.correspondence_language, template=template, case_id=case.id,
+            context={"reference": case.reference, **context})
+
+
+def _mail(run: Run, trigger: str) -> tuple[str, dict[str, object]]:
+    """The template of the mail for ``trigger`` and what it needs: codes and ISO dates."""
+    case = run.case
+    if trigger in ("reply", "reply_confirmatory"):
+        decision = case.details.get("decision") or {}
+        confirmatory = case.deadline("confirmatory-filing") if trigger == "reply" else None
+        return "case-reply", {
+            "outcome": case.outcome,
+            "ground": decision.get("ground") if case.outcome == "inadmissible" else None,
+            "court_until": _court_until(run) if case.outcome in ADVERSE else None,
+            "confirmatory_until": (timelimits.act_by(confirmatory).isoformat()
+                                   if confirmatory is not None and confirmatory.status is DeadlineStatus.OPEN
+                                   else None)}
+    if trigger == "decide":
+        return "case-decided", {"body": case.deciding_body.value}
+    if trigger == "implied_rejection":
+        until = _court_until(run, own=True)
+        if until is not None:
+            return "implied-rejection", {"reply_last_day": case.deadline("reply").last_day.isoformat(),
+                                         "court_until": until}
+    return "case-step", {"step": trigger, "state": case.state.value}
+
+
+def _court_until(run: Run, *, own: bool = False) -> str | None:
+    """D2, D7: the date to act by of the court window the candidate may still use after this case —
+    its own, or (``own=False``) the one against the board decision it is about — if one is running."""
+    case = run.case
+    window = run.session.scalar(select(Case).where(
+        Case.parent_id == case.id, Case.type == CaseType.REMEDY, Case.deciding_body == DecidingBody.GENERAL_COURT)
+        .order_by(Case.id.desc()).limit(1))
+    if window is None and not own and routing.is_board_decision(case.decision):
+        window = board_window(run.session, case.decision)
+    row = window.deadline("court-action") if window is not None else None
+    if window is None or window.state is not CaseState.WINDOW_OPEN or row is None or row.last_day is None \
+            or timelimits.is_past(row, run.now):
+        return None
+    return timelimits.act_by(row).isoformat()
 
 
 def lodge(run: Run) -> None:

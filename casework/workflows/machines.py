@@ -7,13 +7,14 @@ each case to a machine. The diagrams in docs/workflows.md are generated from the
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from transitions import Machine
 
 from ..cases.models import CaseState, CaseType
 from . import effects as fx
-from .steps import CANDIDATE, DECIDING_BODY, LEGAL, SYSTEM, Step
+from .steps import CANDIDATE, DECIDING_BODY, LEGAL, SYSTEM, Run, Step
 
 S = CaseState
 
@@ -150,6 +151,19 @@ STEPS: dict[CaseType, tuple[Step, ...]] = {
     ),
 }
 
+# Steps the candidate is told of by mail besides what their account shows (issue 10 §5): one outbox
+# message each (effects.tell_candidate). Not mailed: the legal team's internal steps (analysis,
+# referral and rerouting to a deciding body, assignment, clock decisions) and the tracked court
+# remedies (P6), which the legal team follows; steps the scheduler takes, which it mails itself.
+MAILED = frozenset({"acknowledge", "decide", "reply", "reply_confirmatory", "extend", "confirm", "withdraw",
+                    "reopen", "implied_rejection", "implied_refusal", "close"})
+
+
+def mailed(case_type: CaseType, trigger: str) -> bool:
+    """Whether step ``trigger`` of ``case_type`` mails the candidate (when a person takes it)."""
+    return case_type is not CaseType.REMEDY and trigger in MAILED
+
+
 # the first state of each machine; a remedy before the Ombudsman is opened directly as lodged
 INITIAL = {t: (S.WINDOW_OPEN if t is CaseType.REMEDY else S.FILED) for t in CaseType}
 
@@ -195,12 +209,24 @@ def step(case_type: CaseType, trigger: str) -> Step | None:
     return next((s for s in STEPS[case_type] if s.trigger == trigger), None)
 
 
+def _and_mail(trigger: str, effect: Callable[[Run], None] | None) -> Callable[[Run], None]:
+    """``effect``, then the candidate's mail, keyed by the version the case had before the step wrote
+    anything (read first: an effect's query may flush the case and move its version)."""
+    def run_and_mail(run: Run) -> None:
+        version = run.case.version
+        if effect is not None:
+            effect(run)
+        fx.tell_candidate(run, trigger, version)
+    return run_and_mail
+
+
 @cache
 def machine(case_type: CaseType) -> Machine:
     """The shared machine of ``case_type`` (built once per process)."""
     m = Machine(model=None, states=states_of(case_type), initial=INITIAL[case_type], auto_transitions=False,
                 send_event=True, model_attribute="state", ignore_invalid_triggers=False)
     for st in STEPS[case_type]:
-        after = [] if st.effect is None else [lambda event, effect=st.effect: effect(event.model)]
+        effect = _and_mail(st.trigger, st.effect) if mailed(case_type, st.trigger) else st.effect
+        after = [] if effect is None else [lambda event, effect=effect: effect(event.model)]
         m.add_transition(st.trigger, list(st.sources), st.dest, after=after)
     return m

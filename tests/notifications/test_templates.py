@@ -30,6 +30,10 @@ CONTEXTS = {
     "deadline-moved": {"reference": "REV-2022-000042", "deadline": "acknowledgement",
                        "old_last_day": "2022-03-22", "new_last_day": "2022-03-23", "reason": "calendar-changed"},
     "case-step": {"reference": "REV-2022-000042", "step": "acknowledge", "state": "acknowledged"},
+    # what the workflows pass when a person takes a step (effects.tell_candidate)
+    "case-decided": {"reference": "REV-2022-000042", "body": "board"},
+    "case-reply": {"reference": "CPL-2022-000007", "outcome": "inadmissible", "ground": "late",
+                   "court_until": "2022-10-11", "confirmatory_until": None},
 }
 # what the workflows pass for each letter sent via the account (effects._write)
 LETTERS = {
