@@ -9,7 +9,7 @@ import click
 from flask.cli import AppGroup, with_appcontext
 
 from ..competitions.errors import CompetitionError
-from ..competitions.files import import_notice
+from ..competitions.files import ImportFileError, count_lines, import_notice
 from ..competitions.notices import amend_notice
 from .support import ACTOR, UNCHANGED, find_field, find_notice, transaction
 
@@ -68,9 +68,11 @@ def _import_csv(reference: str, path: Path, label: str, noun: str, importer) -> 
     """Run an all-or-nothing CSV import with a progress bar on stderr (one step per line)."""
     with transaction() as session:
         notice_ = find_notice(session, reference)
-        total = max(sum(1 for _ in path.open(encoding="utf-8-sig")) - 1, 0) if path.is_file() else 0
-        with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-            count = importer(session, notice_, path, progress=bar.update)
+        with click.progressbar(length=max(count_lines(path) - 1, 0), label=label, file=sys.stderr) as bar:
+            try:
+                count = importer(session, notice_, path, progress=bar.update)
+            except ImportFileError as exc:      # rolled back by transaction(); the message names the file
+                raise click.ClickException(f"{path.name}: {exc} {UNCHANGED}") from None
         click.echo(f"{count} {noun} imported")
 
 
