@@ -75,6 +75,18 @@ def test_cli_bad_application_line_changes_nothing(cli, tmp_path):
     assert (cli.count("applications"), cli.count("candidates")) == (0, 0)
 
 
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1250", "utf-16"])
+def test_cli_csv_in_another_encoding_is_one_line_naming_the_file_and_utf8(cli, tmp_path, encoding):
+    cli.frozen.set(datetime(2023, 7, 1, 9, tzinfo=UTC))
+    cli("notice", "import", _notice_file(tmp_path))
+    good = write_csv(tmp_path / "good.csv", APP_HEADER, [application_row("A-1", surname="Müller-Größe")])
+    path = tmp_path / f"apps-{encoding}.csv"
+    path.write_bytes(good.read_text(encoding="utf-8").encode(encoding))
+    result = cli("applications", "import", "EPSO/AD/402/23", path, ok=False)
+    _assert_one_line_failure(result, f"apps-{encoding}.csv: ", "UTF-8")
+    assert "Müller" not in result.output and cli.count("applications") == 0
+
+
 def test_cli_bad_notice_changes_nothing(cli, tmp_path):
     result = cli("notice", "import", _notice_file(tmp_path, places={"2": -1}), ok=False)
     _assert_one_line_failure(result, "fields[1].places: must be a positive integer")
