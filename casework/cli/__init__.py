@@ -10,7 +10,7 @@ import click
 from flask.cli import FlaskGroup, ScriptInfo
 
 from .. import create_app
-from . import candidates, cases, competitions, database, deadlines, demo, outbox, scheduler, users, workflows
+from . import candidates, cases, competitions, database, deadlines, decisions, demo, outbox, scheduler, users, workflows
 
 
 def _cli_app():
@@ -50,7 +50,7 @@ for command in (
     deadlines.deadline_group, deadlines.calendar_group,
     workflows.workflows_group,
     cases.case_group, users.user_group,
-    candidates.candidate_group,
+    candidates.candidate_group, decisions.decision_group,
     scheduler.scheduler_group, outbox.outbox_group,
     demo.demo,
 ):

@@ -669,6 +669,34 @@ def _annulled(reinstatement: Decision) -> tuple[frozenset[tuple[str, ...]], froz
             frozenset(basis.get("tests_missed_standing", ())))
 
 
+def named_basis(decision: Decision, failed: Sequence[Sequence[str]], missed: Sequence[str]) -> dict[str, Any]:
+    """The basis a person states for a decision whose old reason could not be read (R3): the pass
+    marks it failed and the tests it found missed, named by their tests and checked against the
+    phase of the notice version the decision was taken under (never a pass mark it did not have)."""
+    try:
+        phase = definition(decision.notice_version).phase(decision.phase)
+    except KeyError:
+        raise CompetitionError(f"decision {decision.id}: its notice version has no phase {decision.phase!r}") from None
+    marks = {tuple(p.tests): p for p in phase.pass_marks}
+    unknown = sorted(" + ".join(f) for f in failed if tuple(f) not in marks)
+    if unknown:
+        raise CompetitionError(f"phase {phase.code} has no pass mark on {', '.join(unknown)} (pass marks: "
+                               f"{'; '.join(' + '.join(k) for k in sorted(marks)) or 'none'})")
+    tests = {t.code for t in phase.tests}
+    strangers = sorted(set(missed) - tests)
+    if strangers:
+        raise CompetitionError(f"phase {phase.code} has no test {', '.join(strangers)} "
+                               f"(tests: {', '.join(sorted(tests)) or 'none'})")
+    basis: dict[str, Any] = {}
+    if failed:
+        basis["pass_marks_failed"] = [rules.PassMark(tuple(f), marks[tuple(f)].min,
+                                                     eliminatory=marks[tuple(f)].eliminatory).as_data()
+                                      for f in failed]
+    if missed:
+        basis["tests_missed"] = list(missed)
+    return basis
+
+
 def restate_basis(session: Session, decision: Decision, basis: dict[str, Any], *, actor: str,
                   reason: str) -> Decision:
     """Record what a decision older than structured decisions rests on, where migration 0007 could

@@ -233,3 +233,41 @@ def test_c12_cli_withhold_name_in_time_late_and_accepted_late(cli):
         published = dict(session.execute(select(Application.number, Application.publish_name)).all())
         assert (published[first], published[second]) == (False, False)
     db.engine.dispose()
+
+
+def test_r3_cli_restate_basis_of_an_unreadable_old_decision_then_reinstate(cli):
+    """R3: an old "failed" decision whose reason migration 0007 could not read blocks reinstatement
+    until a person states, from the command line, the pass marks it failed (checked against its phase)."""
+    import os
+
+    from casework.competitions import selection
+    from casework.competitions.models import Application, Decision, Status
+    from casework.db import Database
+
+    from .test_decision_basis import REASONING, _failed_reasoning
+    db = Database(os.environ["DATABASE_URL"])
+    with db.session_scope() as session:
+        application, failed = _failed_reasoning(session, cli.frozen)
+        failed.basis = {"legacy_reason_unparsed": True, "migrated": "0007"}
+        decision_id, application_id = failed.id, application.id
+    wrong = cli("decision", "restate-basis", decision_id, "--failed", "interview,verbal", "--reason", "minutes",
+                ok=False)
+    _assert_one_line_failure(wrong, "has no pass mark on interview + verbal", "pass marks: ")
+    wrong = cli("decision", "restate-basis", decision_id, "--missed", "karaoke", "--reason", "minutes", ok=False)
+    _assert_one_line_failure(wrong, "has no test karaoke")
+    _assert_one_line_failure(cli("decision", "restate-basis", decision_id, "--reason", "minutes", ok=False),
+                             "say what the decision rests on")
+    _assert_one_line_failure(cli("decision", "restate-basis", 999999, "--failed", "verbal", "--reason", "x", ok=False),
+                             "no decision 999999")
+    out = cli("decision", "restate-basis", decision_id, "--failed", ",".join(REASONING),
+              "--reason", "the board's minutes of 14 June 2022").output
+    assert out.strip() == f"decision #{decision_id}: basis recorded (1 pass mark(s) failed, 0 test(s) missed)"
+    again = cli("decision", "restate-basis", decision_id, "--failed", ",".join(REASONING), "--reason", "x", ok=False)
+    _assert_one_line_failure(again, "has a structured basis already")
+    with db.session_scope() as session:
+        assert session.get(Decision, decision_id).basis["pass_marks_failed"][0]["tests"] == REASONING
+        application = session.get(Application, application_id)
+        selection.reinstate(session, application, author="board", actor="legal-team", published_at=cli.frozen.now(),
+                            reason="request for review upheld", source="P3/2022/0099")
+        assert (application.phase, application.status) == ("document-check", Status.ACTIVE)
+    db.engine.dispose()
