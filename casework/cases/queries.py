@@ -10,6 +10,7 @@ reasons, the messages exchanged, the documents and the audit trail.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
@@ -149,11 +150,13 @@ def case_list(session: Session, *, case_type: CaseType | None = None, state: Cas
     return [case_row(case) for case in session.scalars(query)]
 
 
-def candidate_view(session: Session, candidate: Candidate) -> dict[str, Any]:
+def candidate_view(session: Session, candidate: Candidate, *, visible: Callable[[object], bool] | None = None,
+                   visible_cases: ColumnElement[bool] | None = None) -> dict[str, Any]:
     """The candidate's record (:func:`casework.competitions.history.candidate_history`) with their
-    cases, oldest first; each decision lists the cases that contest it."""
-    view = candidate_history(session, candidate)
-    cases = list(reversed(case_list(session, candidate=candidate, limit=None)))
+    cases, oldest first; each decision lists the cases that contest it. ``visible`` and
+    ``visible_cases``: only what a person may see (:mod:`casework.auth.permissions`, a layer above)."""
+    view = candidate_history(session, candidate, visible)
+    cases = list(reversed(case_list(session, candidate=candidate, visible=visible_cases, limit=None)))
     contested: dict[int, list[str]] = {}
     for row in cases:
         if row["decision"] is not None:

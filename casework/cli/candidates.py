@@ -12,6 +12,8 @@ from typing import Any
 import click
 from flask.cli import AppGroup
 
+from ..auth import accounts, permissions
+from ..auth.actors import actor_for
 from ..cases import queries
 from ..clock import BRUSSELS
 from ..competitions import history
@@ -72,16 +74,27 @@ def _print_candidate(view: dict[str, Any]) -> None:
 
 @candidate_group.command("show")
 @click.argument("key", metavar="APPLICATION|EMAIL")
+@click.option("--as", "email", help="Only what this user may see (a board member: their competition, "
+                                    "never a candidate they declared a conflict with).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable.")
-def show_candidate(key: str, as_json: bool) -> None:
+def show_candidate(key: str, email: str | None, as_json: bool) -> None:
     """A candidate (by application number or e-mail): each application with its stage history,
     every decision with its id (what `case file --decision` takes), author, ground, publication date
     and stage (R2), and their cases."""
     with transaction() as session:
         candidate = history.find_candidate(session, key)
+        unknown = CompetitionError(f"no candidate with the e-mail or application number {key!r}")
         if candidate is None:
-            raise CompetitionError(f"no candidate with the e-mail or application number {key!r}")
-        view = queries.candidate_view(session, candidate)
+            raise unknown
+        if email is None:
+            view = queries.candidate_view(session, candidate)
+        else:
+            actor = actor_for(session, accounts.find_user(session, email))
+            view = queries.candidate_view(session, candidate,
+                                          visible=lambda obj: permissions.can_view(actor, obj, session=session),
+                                          visible_cases=permissions.case_filter(actor))
+            if not view["applications"] and not view["cases"]:
+                raise unknown          # what the user may not see does not exist for them
     if as_json:
         click.echo(json_text(view))
         return

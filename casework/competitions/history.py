@@ -5,6 +5,7 @@ functions (the cases filed about it are added by :mod:`casework.cases.queries`, 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -62,9 +63,10 @@ def _annulled(session: Session, application_ids: list[int]) -> dict[int, str]:
             for row in rows if row.changes and row.changes.get("annulled_decision")}
 
 
-def application_data(session: Session, application: Application,
-                     annulled: dict[int, str] | None = None) -> dict[str, Any]:
-    """One application: where it stands, its stage history (C16) and its decisions (R2), oldest first."""
+def application_data(session: Session, application: Application, annulled: dict[int, str] | None = None,
+                     visible: Callable[[object], bool] | None = None) -> dict[str, Any]:
+    """One application: where it stands, its stage history (C16) and its decisions (R2), oldest first;
+    ``visible`` keeps only the decisions a person may see (a permission check from a layer above)."""
     if annulled is None:
         annulled = _annulled(session, [application.id])
     decisions = session.scalars(select(Decision).where(Decision.application_id == application.id)
@@ -79,20 +81,22 @@ def application_data(session: Session, application: Application,
         "status": application.status.value, "reinstated": application.reinstated,
         "history": [{"at": e.at.isoformat(), "phase": e.phase, "status": e.status.value,
                      "decision": e.decision_id, "actor": e.actor} for e in events],
-        "decisions": [decision_data(d, annulled.get(d.id)) for d in decisions],
+        "decisions": [decision_data(d, annulled.get(d.id)) for d in decisions if visible is None or visible(d)],
     }
 
 
-def candidate_history(session: Session, candidate: Candidate) -> dict[str, Any]:
-    """The candidate and each of their applications with its history and decisions."""
-    applications = list(session.scalars(select(Application).where(Application.candidate_id == candidate.id)
-                                        .order_by(Application.id)))
+def candidate_history(session: Session, candidate: Candidate,
+                      visible: Callable[[object], bool] | None = None) -> dict[str, Any]:
+    """The candidate and each of their applications with its history and decisions; ``visible``
+    keeps only the applications and decisions a person may see."""
+    applications = [a for a in session.scalars(select(Application).where(Application.candidate_id == candidate.id)
+                                               .order_by(Application.id)) if visible is None or visible(a)]
     annulled = _annulled(session, [a.id for a in applications])
     return {
         "candidate": {"id": candidate.id, "name": candidate.full_name, "surname": candidate.surname,
                       "given_names": candidate.given_names, "email": candidate.email,
                       "language": candidate.correspondence_language},
-        "applications": [application_data(session, a, annulled) for a in applications],
+        "applications": [application_data(session, a, annulled, visible) for a in applications],
     }
 
 

@@ -48,3 +48,16 @@ def test_wrong_input_is_one_line(cli, world):
             (("case", "list", "--candidate", "nobody@example.eu"), "no candidate")):
         one_line_failure(cli(*args, ok=False), message)
     assert cli.counts() == before
+
+
+def test_show_as_a_user_gives_only_what_they_may_see(cli, world):
+    """can_view from the CLI: a candidate sees their own record only; another candidate's record
+    does not exist for them (the same message as an unknown candidate); the legal team sees it."""
+    own = json.loads(cli("candidate", "show", world.out_number, "--as", world.out, "--json").stdout)
+    assert [a["number"] for a in own["applications"]] == [world.out_number]
+    assert [d["id"] for d in own["applications"][0]["decisions"]][-1] == world.exclusion
+    one_line_failure(cli("candidate", "show", world.out_number, "--as", world.inside, ok=False),
+                     f"no candidate with the e-mail or application number {world.out_number!r}")
+    legal = json.loads(cli("candidate", "show", world.out_number, "--as", world.legal, "--json").stdout)
+    assert legal["applications"] == own["applications"]
+    one_line_failure(cli("candidate", "show", world.out_number, "--as", "nobody@example.eu", ok=False), "no")
