@@ -4,6 +4,11 @@ A candidate who opted in is told when the time to contest an adverse decision is
 and they have filed nothing about it. The time limit is the one of the notice version the decision
 was taken under (D9, the ``review`` rule); the message's idempotency key makes a second scan, or a
 second scheduler process, add nothing.
+
+The mail names the decision by codes the template puts in the candidate's words (C4,
+docs/notifications.md): its kind (``msgctxt "decision"``), the kind of stage it concerns
+(``msgctxt "phase"``: a notice names its stages freely, the kind is one of ``PHASE_KINDS``) and the
+day it was published in the account (R2), a Brussels day.
 """
 from __future__ import annotations
 
@@ -16,13 +21,14 @@ from .. import clock
 from ..agenda.calendars import stored_calendars
 from ..cases.models import Case
 from ..competitions.models import Application, Candidate, Decision, Status
-from ..competitions.notices import time_limits
+from ..competitions.notices import definition, time_limits
 from ..db import Database
 from ..deadlines import DeadlineSpec, compute
 from ..notifications import enqueue
 
 FILING_WINDOW_WARNING = timedelta(days=3)     # a setting of the portal, not a legal time limit
 LOOK_BACK = timedelta(days=60)                # decisions older than this have no window left to warn of
+
 
 def scan_filing_windows(db: Database) -> int:
     """Queue a reminder for every window closing within FILING_WINDOW_WARNING; returns how many."""
@@ -39,10 +45,20 @@ def scan_filing_windows(db: Database) -> int:
             if enqueue(session, key=f"filing-window/decision-{decision.id}", to=candidate.email,
                        language=candidate.correspondence_language, template="filing-window-closing",
                        context={"notice": decision.application.notice.reference,
-                                "decision": f"{decision.kind} ({decision.phase})", "kind": "review",
-                                "last_day": result.act_by.isoformat()}) is not None:
+                                "decision": decision.kind, "phase": _phase_kind(decision),
+                                "published_on": decision.published_at.astimezone(clock.BRUSSELS).date().isoformat(),
+                                "kind": "review", "last_day": result.act_by.isoformat()}) is not None:
                 queued += 1
     return queued
+
+
+def _phase_kind(decision: Decision) -> str:
+    """The kind of the stage ``decision`` concerns, in the notice version it was taken under (the
+    stage's code itself when that version has no such stage: the template shows it as it is)."""
+    try:
+        return definition(decision.notice_version).phase(decision.phase).kind
+    except KeyError:
+        return decision.phase
 
 
 def _adverse_unanswered(session: Session, now) -> list[Decision]:

@@ -7,6 +7,11 @@ machines, the enums and the rules themselves, so that a new step or outcome appe
 ``messages.pot`` at the next extraction — and what each context means for translators.
 babel.cfg maps this file to :func:`extract` (docs/notifications.md).
 
+Decision kinds (``msgctxt "decision"``) are not an enum: they are the strings the competition code
+writes into ``Decision.kind``. :func:`decision_kinds` reads them from the source of
+``casework/competitions`` (every ``Outcome``, ``record_outcome`` and ``self.out`` call), so a new kind
+is extracted like a new step, and a kind written in a way it cannot read stops the extraction.
+
 Two kinds of entries:
 
 - a code as msgid (``msgctxt "step"`` / ``msgid "acknowledge"``): every catalogue, English included,
@@ -16,10 +21,14 @@ Two kinds of entries:
 """
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from ..cases.models import CaseState, CaseType, DecidingBody
+from ..competitions.definition import PHASE_KINDS
 from . import disclosure
 from .effects import INADMISSIBILITY_GROUNDS
 from .machines import STEPS
@@ -40,6 +49,13 @@ CONTEXTS: dict[str, str] = {
     "reason": "Why a time limit moved, after 'Reason:'.",
     "outcome": "The outcome of a case, as a label after 'Outcome:'.",
     "ground": "A ground on which the deciding body declared a request inadmissible, after 'Ground:'.",
+    "decision": "A decision taken about the candidate in a competition (R2), as a label: 'On 22 March 2022, "
+                "the following decision was published in your EPSO account: exclusion from the competition "
+                "(stage: eligibility check).' (FR '… : exclusion du concours (étape : …)'; DE '…: Ausschluss vom "
+                "Auswahlverfahren (Phase: …)'). A noun phrase, lower case where the language allows, that does "
+                "not depend on the candidate's gender.",
+    "phase": "A kind of stage of a competition (C16), as a label after 'stage:' in brackets after a decision "
+             "(FR 'étape :'; DE 'Phase:'). Notices name their stages freely; this is the kind of stage.",
     "body": "The body that decides a case, as the subject of a sentence in its middle "
             "('In your case …, the selection board has taken a decision').",
     "disclosure": "P5: a category of information a candidate asked for, or the rule that excludes it; the "
@@ -48,6 +64,85 @@ CONTEXTS: dict[str, str] = {
     "date": "A date pattern in CLDR syntax (d: day, MMMM: month name, y: year; literal text in single "
             "quotes), e.g. 'd MMMM y'. Leave empty to use the language's standard long date.",
 }
+
+
+COMPETITIONS = Path(__file__).resolve().parent.parent / "competitions"
+# the calls that write a decision's kind: callee -> index of the kind among the positional arguments
+# (None: keyword only); ``out`` only as ``self.out`` (selection.FieldRun.out)
+_WRITERS: dict[str, int | None] = {"Outcome": 3, "record_outcome": None, "out": 2}
+
+
+class UnreadableKind(ValueError):
+    """A decision kind given in a way :func:`decision_kinds` cannot read (not a literal)."""
+
+
+@cache
+def decision_kinds() -> tuple[str, ...]:
+    """Every kind of decision the competition code writes (``Decision.kind``), sorted.
+
+    Read from the source: the ``kind`` of each call that writes a decision is a string literal, a
+    conditional between literals, a local name assigned such values, or a parameter of the
+    function that makes the call (it passes a kind given by its own callers, found at their call)."""
+    kinds: set[str] = set()
+    for file in sorted(COMPETITIONS.rglob("*.py")):
+        kinds |= kinds_written(file.read_text(encoding="utf-8"), str(file.relative_to(COMPETITIONS.parent)))
+    return tuple(sorted(kinds))
+
+
+def kinds_written(source: str, name: str = "<source>") -> set[str]:
+    """The decision kinds the Python ``source`` writes (see :func:`decision_kinds`); raises
+    :class:`UnreadableKind` for a kind that is not given as a literal."""
+    kinds: set[str] = set()
+    for function in ast.walk(ast.parse(source, name)):
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            for call in _own_nodes(function):
+                if isinstance(call, ast.Call):
+                    given = _kind_argument(call, name)
+                    if given is not None:
+                        kinds |= _literals(given, function, f"{name}:{call.lineno}")
+    return kinds
+
+
+def _own_nodes(function: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of ``function``'s body, not those of the functions defined inside it."""
+    for child in ast.iter_child_nodes(function):
+        if not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            yield child
+            yield from _own_nodes(child)
+
+
+def _kind_argument(call: ast.Call, name: str) -> ast.expr | None:
+    callee = call.func
+    writer = callee.id if isinstance(callee, ast.Name) else callee.attr if isinstance(callee, ast.Attribute) else None
+    if writer not in _WRITERS or (writer == "out" and not (isinstance(callee, ast.Attribute)
+                                                           and isinstance(callee.value, ast.Name)
+                                                           and callee.value.id == "self")):
+        return None
+    for keyword in call.keywords:
+        if keyword.arg == "kind":
+            return keyword.value
+    index = _WRITERS[writer]
+    if index is not None and len(call.args) > index and not any(isinstance(a, ast.Starred) for a in call.args):
+        return call.args[index]
+    raise UnreadableKind(f"{name}:{call.lineno}: {writer}(…) gives no kind that can be read: give it as "
+                         "kind=\"…\" (casework.workflows.vocabulary.decision_kinds reads them for the catalogues)")
+
+
+def _literals(node: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef, where: str) -> set[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    if isinstance(node, ast.IfExp):
+        return _literals(node.body, function, where) | _literals(node.orelse, function, where)
+    if isinstance(node, ast.Name):
+        arguments = function.args
+        if node.id in {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}:
+            return set()                       # passed through: its callers' literals are read at their calls
+        values = [n.value for n in _own_nodes(function) if isinstance(n, ast.Assign)
+                  and any(isinstance(t, ast.Name) and t.id == node.id for t in n.targets)]
+        if values:
+            return set().union(*(_literals(v, function, where) for v in values))
+    raise UnreadableKind(f"{where}: the decision kind {ast.unparse(node)!r} is not a literal: write it as one "
+                         "(casework.workflows.vocabulary.decision_kinds reads them for the catalogues)")
 
 
 def codes() -> dict[str, list[str]]:
@@ -67,6 +162,8 @@ def codes() -> dict[str, list[str]]:
         "reason": ["calendar-changed"],
         "outcome": outcomes,
         "ground": list(INADMISSIBILITY_GROUNDS),
+        "decision": list(decision_kinds()),
+        "phase": list(PHASE_KINDS),
         "body": [b.value for b in DecidingBody],
         "disclosure": texts,
         "date": ["long", "long-first-of-month"],

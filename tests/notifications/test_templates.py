@@ -11,10 +11,11 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from jinja2 import UndefinedError
 
+from casework.competitions.definition import PHASE_KINDS
 from casework.notifications import TemplateError, letter, render
 from casework.notifications.catalogue import DIRECTORY, day, term
 from casework.notifications.templates import available
-from casework.workflows.vocabulary import ENGLISH_MSGIDS, codes
+from casework.workflows.vocabulary import ENGLISH_MSGIDS, UnreadableKind, codes, decision_kinds, kinds_written
 
 # what the scheduler passes for each template (dates are ISO strings)
 CONTEXTS = {
@@ -25,8 +26,8 @@ CONTEXTS = {
     "implied-rejection": {"reference": "CPL-2022-000007", "reply_last_day": "2022-07-01",
                           "court_until": "2022-10-11"},
     "court-window-closing": {"reference": "REM-2022-000008", "court_until": "2022-10-11"},
-    "filing-window-closing": {"notice": "EPSO/AD/398/22", "decision": "not admitted to the assessment centre",
-                              "kind": "review", "last_day": "2022-05-12"},
+    "filing-window-closing": {"notice": "EPSO/AD/398/22", "decision": "not-invited", "phase": "screener",
+                              "published_on": "2022-05-02", "kind": "review", "last_day": "2022-05-12"},
     "deadline-moved": {"reference": "REV-2022-000042", "deadline": "acknowledgement",
                        "old_last_day": "2022-03-22", "new_last_day": "2022-03-23", "reason": "calendar-changed"},
     "case-step": {"reference": "REV-2022-000042", "step": "acknowledge", "state": "acknowledged"},
@@ -77,7 +78,7 @@ def test_each_template_renders_in_its_language_with_every_variable_used(name, la
             assert CONTEXTS[name][variable] in text.subject
     # every variable the scheduler gives is shown (a missing one would raise: StrictUndefined)
     for variable, value in CONTEXTS[name].items():
-        if variable in ("reference", "notice", "decision", "rule"):
+        if variable in ("reference", "notice", "rule"):
             assert value in text.body, variable
     english = render(name, "EN", CONTEXTS[name])
     assert language == "EN" or (text.subject != english.subject and text.body != english.body)
@@ -136,6 +137,63 @@ def test_deadline_moved_to_or_from_a_suspended_time_limit():
     assert "Until now: 22 March 2022\nFrom now on: none (the time limit is suspended)\n" in suspended
     resumed = render("deadline-moved", "DE", {**CONTEXTS["deadline-moved"], "old_last_day": None}).body
     assert "Bisher: keiner (die Frist war ausgesetzt)\nJetzt: 23. März 2022\n" in resumed
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("EN", ("On 22 March 2022, the following decision was published in your EPSO account: exclusion from the "
+           "competition (stage: eligibility check).\n")),
+    ("FR", ("Le 22 mars 2022, la décision suivante a été publiée dans votre compte EPSO : exclusion du concours "
+           "(étape : vérification des conditions d'admission).\n")),
+    ("DE", ("Am 22. März 2022 wurde folgende Entscheidung in Ihrem EPSO-Konto veröffentlicht: Ausschluss vom "
+           "Auswahlverfahren (Phase: Prüfung der Zulassungsbedingungen).\n")),
+])
+def test_the_filing_window_mail_names_the_decision_and_its_stage_in_the_candidates_language(language, expected):
+    """C4, R2: the scheduler passes the decision's kind, the kind of its stage and its publication day as
+    codes; the words are the catalogue's, never the codes themselves."""
+    context = {**CONTEXTS["filing-window-closing"], "decision": "exclusion", "phase": "eligibility",
+               "published_on": "2022-03-22"}
+    body = render("filing-window-closing", language, context).body
+    assert expected in body
+    if language != "EN":
+        assert "exclusion (eligibility)" not in body and "eligibility check" not in body
+
+
+@pytest.mark.parametrize("kind", decision_kinds())
+def test_every_decision_kind_is_said_in_french_and_german_not_as_its_code(kind):
+    english = term("EN", "decision", kind)
+    assert english != kind, "no English words for this kind"
+    for language in ("FR", "DE"):
+        assert term(language, "decision", kind) not in (kind, english), (language, kind)
+
+
+@pytest.mark.parametrize("phase", PHASE_KINDS)
+def test_every_kind_of_stage_has_words_in_each_language(phase):
+    words = {language: term(language, "phase", phase) for language in LANGUAGES}
+    assert len(set(words.values())) == 3 and phase not in (words["FR"], words["DE"]), words
+
+
+def test_the_decision_kinds_are_read_from_the_code_that_writes_them():
+    """Every kind stages, selection, claims, applications and notices write (Decision.kind) is extracted,
+    so a new kind needs its words in each catalogue (test above and the catalogue tests below)."""
+    assert {"admitted", "invited", "not-invited", "not-validated", "excluded", "exclusion", "failed",
+            "not-retained", "listed", "reinstatement", "reopened", "withdrawal",
+            "force-majeure-refused"} <= set(decision_kinds())
+    assert decision_kinds() == tuple(codes()["decision"])
+    source = """
+class Run:
+    def out(self, c, status, kind, reason): self.outcomes.append(Outcome(c.id, "x", status, kind, "x", "epso"))
+    def close(self, c, capped):
+        kind = "shortlisted" if capped else "waitlisted"
+        self.out(c, Status.ELIMINATED, "struck-off", "reason")
+        self.outcomes.append(Outcome(c.id, "x", Status.ACTIVE, kind, "x", "board"))
+def absent(session, application):
+    return record_outcome(session, application, kind="absence", phase="tests")
+"""
+    assert kinds_written(source) == {"struck-off", "shortlisted", "waitlisted", "absence"}
+    with pytest.raises(UnreadableKind, match="not a literal"):
+        kinds_written("def f(session, a, d):\n    record_outcome(session, a, kind=d.kind)\n")
+    with pytest.raises(UnreadableKind, match="no kind"):
+        kinds_written("def f(session, a, kw):\n    record_outcome(session, a, **kw)\n")
 
 
 def test_a_code_without_words_is_shown_as_it_is():
@@ -200,8 +258,9 @@ def _optional(context: str, msgid: str, locale: str) -> bool:
 
 @pytest.mark.parametrize("locale", ["en", "fr", "de"])
 def test_every_code_candidates_are_told_about_has_words_in_each_catalogue(locale):
-    """state, step, deadline, kind, outcome, ground, deciding body, P5 rule and date pattern: every code
-    the domain has today (workflows.vocabulary reads them from the machines and enums)."""
+    """state, step, deadline, kind, outcome, ground, decision kind, stage kind, deciding body, P5 rule and
+    date pattern: every code the domain has today (workflows.vocabulary reads them from the machines, the
+    enums and, for the decision kinds, the competition code that writes them)."""
     catalogue = _catalogue(locale)
     assert not catalogue.obsolete, "run pybabel update (docs/notifications.md)"
     for context, msgids in codes().items():

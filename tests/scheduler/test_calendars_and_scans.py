@@ -7,13 +7,14 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from casework.audit import AuditEvent
 from casework.agenda.calendars import record_year
+from casework.audit import AuditEvent
 from casework.deadlines import CalendarYear, Holiday, default_calendars
 from casework.notifications.models import OutboxMessage
 from casework.scheduler.scans import scan_filing_windows
 from casework.scheduler.sweeps import sweep
 
+from ..competitions import factories as f
 from . import scenes
 
 
@@ -63,3 +64,38 @@ def test_a_candidate_who_opted_in_is_told_once_before_the_review_window_closes(s
     assert scan_filing_windows(db) == 0                           # once only
     [mail] = _mails(db, "filing-window-closing")
     assert "1 April 2022" in mail.body
+
+
+def test_a_french_candidate_is_told_in_french_which_decision_and_stage_the_window_is_about(scratch_database, frozen):
+    """C4, R2: the decision's kind, the kind of stage it concerns and the day it was published are passed
+    as codes and said in the candidate's language, never as the English codes ("exclusion (eligibility)")."""
+    db = scratch_database
+    with db.session_scope() as s:
+        _, out = scenes.epso_exclusion(s, frozen)       # published Tuesday 22 March 2022, stage "application"
+        out.candidate.filing_reminders = True
+        out.candidate.correspondence_language = "FR"
+    frozen.set(datetime(2022, 3, 30, 9, tzinfo=UTC))
+    assert scan_filing_windows(db) == 1
+    [mail] = _mails(db, "filing-window-closing")
+    assert mail.language == "FR"
+    assert ("Le 22 mars 2022, la décision suivante a été publiée dans votre compte EPSO : exclusion du concours "
+            "(étape : candidature).") in mail.body
+    assert "1er avril 2022" in mail.body and "une demande de réexamen" in mail.body
+    assert "(application)" not in mail.body and "exclusion (" not in mail.body
+
+
+def test_the_stage_is_named_by_its_kind_in_the_notice_the_decision_was_taken_under(scratch_database, frozen):
+    """A notice names its stages freely ("assessment" in AD/398/22 is a stage of tests): the mail says
+    the kind of stage, from the notice version of the decision; a code that version lacks is shown as it is."""
+    db = scratch_database
+    with db.session_scope() as s:
+        _, out = scenes.epso_exclusion(s, frozen)
+        out.candidate.filing_reminders = True
+        out.candidate.correspondence_language = "DE"
+        f.last_decision(s, out).phase = "assessment"
+    frozen.set(datetime(2022, 3, 30, 9, tzinfo=UTC))
+    assert scan_filing_windows(db) == 1
+    [mail] = _mails(db, "filing-window-closing")
+    assert ("Am 22. März 2022 wurde folgende Entscheidung in Ihrem EPSO-Konto veröffentlicht: Ausschluss vom "
+            "Auswahlverfahren (Phase: Tests).") in mail.body
+    assert "1. April 2022" in mail.body
