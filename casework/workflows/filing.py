@@ -27,8 +27,10 @@ from ..cases.models import Case, CaseDeadline, CaseDocument, CaseMessage, CaseSt
 from ..competitions.models import Application, Decision, Sitting
 from ..competitions.notices import definition, time_limits, version_on
 from ..deadlines import BRUSSELS, DeadlineSpec, RuleSet, compute, local_date
+from ..text import bad_character
 from . import routing, timelimits
 from .errors import MissingData, NotAllowed, WarningRequired
+from .steps import InvalidData
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 UPLOAD_TYPES = {        # media type: the bytes a real file of that type starts with
@@ -39,12 +41,75 @@ UPLOAD_TYPES = {        # media type: the bytes a real file of that type starts 
 }
 
 BOARD_WARNING_CODE = "p4-board-decision"
-BOARD_WARNING = (   # P4, D7: filled in with the computed court window and the notice's review limit (D9)
+BOARD_WARNING = (   # P4, D7: filled in from board_warning() (the computed court window, the notice's review limit)
     "The decision you contest was taken by the selection board. The Director of EPSO, to whom an "
     "Article 90(2) complaint is addressed, cannot overturn the board's value judgments, so such a complaint "
     "cannot help you there; it will still be registered and answered. It does not stop the period for "
     "bringing an action before the General Court against the board's decision, which keeps running: "
     "{window}.{review}")
+NOT_A_FILER = "only the candidate, or the legal team registering a request received otherwise, can file a case"
+
+
+# --- what is filed, per case type ----------------------------------------------------------------
+
+TEXT, YES_NO, LIST = "text", "yes-no", "list"
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One item of what is filed, as data: a form or ``case file -d`` may give exactly the details of
+    the case type (tests/workflows/test_filing_request.py checks them against what this module reads)."""
+    key: str
+    required: str | None = None    # the refusal when it is missing names this: "the grounds of the request (P3)"
+    plural: bool = False           # … "are required" rather than "is required"
+    kind: str = TEXT               # YES_NO: a flag the rules read; LIST: items one by one (P5)
+
+
+DETAILS: dict[CaseType, tuple[Detail, ...]] = {
+    CaseType.NEUTRALISATION: (Detail("question", "the question, identified by its content (P1)"),
+                              Detail("explanation", "an explanation of the alleged error (P1)"),
+                              Detail("error_type")),                  # "translation": flagged (003 4.2.1)
+    CaseType.TECHNICAL_ISSUE: (Detail("description", "a description of the problem (P2)"),
+                               Detail("about"),                       # "application-form" (003 4.1)
+                               Detail("preparatory_steps_done", kind=YES_NO),
+                               Detail("preparatory_steps_claim")),    # force majeure (004 7.1(5))
+    CaseType.REVIEW: (Detail("grounds", "the grounds of the request (P3)", plural=True),
+                      Detail("technical_issue", kind=YES_NO)),        # resting on a P2 issue
+    CaseType.COMPLAINT: (Detail("grounds", "the grounds of the complaint (P4)", plural=True),
+                         Detail("technical_issue", kind=YES_NO),
+                         Detail("omission_date")),                    # against a failure to act (YYYY-MM-DD)
+    CaseType.ACCESS_INFO: (Detail("items", "the information requested (P5)", kind=LIST),),
+    CaseType.ACCESS_DOCUMENTS: (Detail("documents", "the documents requested (Reg 1049/2001 Art 6)", plural=True),),
+}
+
+
+def details_of(case_type: CaseType) -> tuple[Detail, ...]:
+    """What can be filed for ``case_type`` (nothing for an onward remedy, which is not filed)."""
+    return DETAILS.get(case_type, ())
+
+
+def check_details(case_type: CaseType, details: dict[str, Any]) -> None:
+    """Refuse details ``case_type`` does not take (listing those it takes) and text with control
+    characters (line breaks and tabs are allowed), then require what the rules require (P1–P5)."""
+    known = details_of(case_type)
+    unknown = [key for key in details if key not in {d.key for d in known}]
+    if unknown:
+        takes = ", ".join(d.key + (" (required)" if d.required else "") for d in known)
+        raise InvalidData(f"unknown detail{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
+                          f"for {case_type.value} ({case_type.rule}): it takes {takes}")
+    for key, value in details.items():
+        for text in (value if isinstance(value, list | tuple) else (value,)):
+            bad = bad_character(text, multiline=True) if isinstance(text, str) else None
+            if bad is not None:
+                raise InvalidData(f"{key} contains a control character ({bad})")
+    _required(case_type, details)
+
+
+def _required(case_type: CaseType, details: dict[str, Any]) -> None:
+    for detail in details_of(case_type):
+        value = details.get(detail.key)
+        if detail.required and (not value or (isinstance(value, str) and not value.strip())):
+            raise MissingData(f"{detail.required} {'are' if detail.plural else 'is'} required")
 
 
 @dataclass(frozen=True)
@@ -55,15 +120,23 @@ class Upload:
 
 
 def warnings_for(session: Session, case_type: CaseType, decision: Decision | None) -> list[tuple[str, str]]:
-    """What the portal must show, and the candidate confirm, before filing (P4, D7)."""
+    """What the portal must show, and the candidate confirm, before filing (P4, D7): (code, text)."""
     if case_type is CaseType.COMPLAINT and routing.is_board_decision(decision):
-        end, lapsed = board_window_end(session, decision)
-        window = (f"it ended on {end.isoformat()}" if lapsed else
-                  f"it ends on {end.isoformat()} (24:00 Brussels time)")
-        rule = time_limits(decision.notice_version).rules.get("review")
-        review = f" You can also ask the board for a review ({rule.period.describe()} from the decision)." if rule else ""
+        facts = board_warning(session, decision)
+        window = f"it ended on {facts['until']}" if facts["ended"] else f"it ends on {facts['until']} (24:00 Brussels time)"
+        review = (f" You can also ask the board for a review ({facts['review']} from the decision)."
+                  if facts["review"] else "")
         return [(BOARD_WARNING_CODE, BOARD_WARNING.format(window=window, review=review))]
     return []
+
+
+def board_warning(session: Session, decision: Decision) -> dict[str, Any]:
+    """What the P4 warning against a board ``decision`` says, as codes and dates (for a template): the
+    date to act by of its court window (D7, D2) and whether that is over, and the notice's limit for a
+    request for review (D9), None where its rule set has none."""
+    end, lapsed = board_window_end(session, decision)
+    rule = time_limits(decision.notice_version).rules.get("review")
+    return {"until": end.isoformat(), "ended": lapsed, "review": rule.period.describe() if rule else None}
 
 
 def board_window_end(session: Session, decision: Decision) -> tuple[date, bool]:
@@ -117,13 +190,13 @@ def _application_form_limit(session: Session, case: Case, filed_at: datetime) ->
     timelimits.record_filing(session, case, "application-form", deadline.date() - timedelta(days=1), filed_at, rules)
 
 
-def _own_application(actor: Actor, application: Application | None) -> None:
+def check_filer(actor: Actor, application: Application | None = None) -> None:
+    """Who files: the candidate, about their own applications, or the legal team for them (D6)."""
     if actor.role is Role.CANDIDATE:
         if application is not None and application.candidate_id != actor.candidate_id:
             raise NotAllowed("a candidate can only file about their own applications")
     elif not actor.in_legal_team:
-        raise NotAllowed("only the candidate, or the legal team registering a request received "
-                         "otherwise, can file a case")
+        raise NotAllowed(NOT_A_FILER)
 
 
 def _event(session: Session, case_type: CaseType, application: Application | None, decision: Decision | None,
@@ -171,22 +244,6 @@ def _event(session: Session, case_type: CaseType, application: Application | Non
     return None, None
 
 
-def _check_details(case_type: CaseType, details: dict[str, Any]) -> None:
-    needed = {
-        CaseType.NEUTRALISATION: (("question", "the question, identified by its content (P1)"),
-                                  ("explanation", "an explanation of the alleged error (P1)")),
-        CaseType.TECHNICAL_ISSUE: (("description", "a description of the problem (P2)"),),
-        CaseType.REVIEW: (("grounds", "the grounds of the request (P3)"),),
-        CaseType.COMPLAINT: (("grounds", "the grounds of the complaint (P4)"),),
-        CaseType.ACCESS_INFO: (("items", "the information requested (P5)"),),
-        CaseType.ACCESS_DOCUMENTS: (("documents", "the documents requested (Reg 1049/2001 Art 6)"),),
-    }[case_type]
-    for key, what in needed:
-        value = details.get(key)
-        if not value or (isinstance(value, str) and not value.strip()):
-            raise MissingData(f"{what} is required")
-
-
 def _flags(session: Session, case_type: CaseType, application: Application | None,
            decision: Decision | None, details: dict[str, Any], documents: list[Upload], flags: list[str]) -> None:
     if case_type is CaseType.COMPLAINT and routing.is_board_decision(decision):
@@ -222,8 +279,8 @@ def file_case(session: Session, actor: Actor, case_type: CaseType, *, applicatio
         raise MissingData("onward remedies are opened by the legal team (open_remedy), not filed")
     details = dict(details or {})
     documents = list(documents)
-    _own_application(actor, application)
-    _check_details(case_type, details)
+    check_filer(actor, application)
+    _required(case_type, details)
     for upload in documents:                # refused before anything is recorded
         checked(upload)
     for code, message in warnings_for(session, case_type, decision):
