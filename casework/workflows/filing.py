@@ -27,6 +27,7 @@ from ..cases.models import Case, CaseDeadline, CaseDocument, CaseMessage, CaseSt
 from ..competitions.models import Application, Decision, Sitting
 from ..competitions.notices import definition, time_limits, version_on
 from ..deadlines import BRUSSELS, DeadlineSpec, RuleSet, compute, local_date
+from ..notifications.templates import letter
 from ..text import bad_character
 from . import routing, timelimits
 from .errors import MissingData, NotAllowed, WarningRequired
@@ -161,12 +162,10 @@ def _keep_board_window(session: Session, case: Case) -> None:
         remedy = open_remedy(session, case, Actor.system("filing"), event=case.decision.published_at)
     row = remedy.deadline("court-action")
     if remedy.state is CaseState.WINDOW_OPEN and row is not None and row.last_day is not None:
-        session.add(CaseMessage(case=case, direction="out", kind="notice", language=case.language,
-                                author="system:filing", at=case.filed_at, body=(
-                                    "Your complaint is registered and will be answered. It does not stop the "
-                                    "period for bringing an action before the General Court against the board's "
-                                    f"decision, which ends on {timelimits.act_by(row).isoformat()} (Staff Regulations "
-                                    "Art 91, TFEU Art 270).")))
+        text = letter("board-window", case.language, {"until": timelimits.act_by(row).isoformat(),
+                                                      "ended": timelimits.is_past(row)})
+        session.add(CaseMessage(case=case, direction="out", kind="notice", language=text.language,
+                                author="system:filing", at=case.filed_at, body=text.text))
 
 
 def _application_form(details: dict[str, Any]) -> bool:
