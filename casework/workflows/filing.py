@@ -5,6 +5,9 @@ record (R2); the filing deadline is computed from it under the notice's rule set
 rules require to be considered at all (P1: the question and the error; P3, P4: the contested
 decision) is asked for before anything is recorded; everything else that may make a case
 inadmissible is recorded as a flag for the legal team to decide on.
+
+What each case type takes is data (:data:`DETAILS`); :mod:`.requests` checks a request as a form or
+the command line received it against that data, and refuses what the type does not take.
 """
 from __future__ import annotations
 
