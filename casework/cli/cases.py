@@ -1,14 +1,15 @@
 """`casework case …`: cases from the command line.
 
-Every change goes through :func:`casework.workflows.file_case` and :func:`casework.workflows.apply`
-as a named user, exactly as the web views will: the same permission checks, the same audit rows.
+Every change goes through :func:`casework.workflows.requests.file_request` and
+:func:`casework.workflows.apply` as a named user, exactly as the web views will: the same checks of
+what is filed, the same permission checks, the same audit rows.
 What is shown comes from :mod:`casework.cases.queries`; user-supplied text reaches the terminal
 only through :func:`~casework.cli.support.printable`.
 """
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,28 +17,18 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
-from .. import clock
 from ..auth import accounts, permissions
-from ..auth.actors import Actor, actor_for
-from ..auth.models import Role
+from ..auth.actors import actor_for
 from ..cases import queries
 from ..cases.models import Case, CaseState, CaseType
 from ..clock import BRUSSELS
 from ..competitions import history
-from ..competitions.models import Application, Candidate, Decision
-from ..deadlines import DeadlineError, local_date, parse_when
-from ..workflows import Upload, WarningRequired, apply, available, file_case
+from ..workflows import Upload, WarningRequired, apply, available
 from ..workflows.engine import check_step
-from ..workflows.errors import MissingData, NotAllowed, WorkflowError
+from ..workflows.errors import MissingData, WorkflowError
 from ..workflows.filing import MAX_UPLOAD_BYTES
+from ..workflows.requests import FilingRequest, file_request
 from .support import find_notice, printable, transaction
-
-FILEABLE = tuple(t.value for t in CaseType if t is not CaseType.REMEDY)   # P6 is opened by the legal team
-TESTED = (CaseType.NEUTRALISATION, CaseType.TECHNICAL_ISSUE)             # P1, P2: about a test sitting
-YES, NO = ("yes", "true", "1"), ("no", "false", "0")
-BOOLEAN_DETAILS = ("preparatory_steps_done", "technical_issue")          # P2; P3/P4 resting on a P2 issue
-LIST_DETAILS = ("items",)                                                # P5: categories, comma-separated
-RESERVED_DETAILS = {"test": "--test", "sat_on": "--sat-on", "decision": None, "analysis": None}
 
 
 def find_case(session: Session, reference: str) -> Case:
@@ -77,6 +68,12 @@ def case_group() -> None:
 
 # --- case file ------------------------------------------------------------------------------
 
+# the option that gives each field of a filing request, for the refusals (workflows.requests.FIELDS)
+OPTIONS = {"decision": "--decision ID", "notice": "--notice REF", "candidate": "--candidate", "test": "--test",
+           "sat_on": "--sat-on", "received_at": "--received-at",
+           "decision_ids": "`casework candidate show` lists them with their ids"}
+
+
 def _pairs(pairs: tuple[str, ...], option: str) -> dict[str, str]:
     data: dict[str, str] = {}
     for pair in pairs:
@@ -88,59 +85,6 @@ def _pairs(pairs: tuple[str, ...], option: str) -> dict[str, str]:
             raise MissingData(f"{option}: {key} is given twice")
         data[key] = value
     return data
-
-
-def _details(pairs: tuple[str, ...]) -> dict[str, Any]:
-    """What the candidate filed, from -d KEY=VALUE: yes/no for the flags the rules read, a list for
-    the P5 items; the test and its day have options of their own."""
-    details: dict[str, Any] = _pairs(pairs, "-d")
-    for key in details:
-        if key in RESERVED_DETAILS:
-            option = RESERVED_DETAILS[key]
-            raise MissingData(f"-d {key}=… cannot be given" + (f": use {option}" if option else
-                                                                " (it is recorded by the deciding body)"))
-    for key in BOOLEAN_DETAILS:
-        if key in details:
-            word = details[key].strip().lower()
-            if word not in YES + NO:
-                raise MissingData(f"-d {key}= takes yes or no, not {details[key]!r}")
-            details[key] = word in YES
-    for key in LIST_DETAILS:
-        if key in details:
-            details[key] = [v.strip() for v in details[key].split(",") if v.strip()]
-    return details
-
-
-def _case_type(name: str) -> CaseType:
-    if name not in FILEABLE:
-        raise MissingData(f"unknown case type {name!r} (one of {', '.join(FILEABLE)})")
-    return CaseType(name)
-
-
-def _received_at(text: str | None) -> datetime | None:
-    """D6: when a request sent by post or e-mail was received. A date alone is the start of that
-    Brussels day (the earliest instant of the day: never later than the real receipt)."""
-    if text is None:
-        return None
-    try:
-        when = parse_when(text)
-    except DeadlineError as exc:
-        raise MissingData(f"--received-at: {exc}") from None
-    if not isinstance(when, datetime):
-        when = datetime.combine(when, time(0), BRUSSELS)
-    return when.astimezone(UTC)
-
-
-def _sat_on(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise MissingData(f"--sat-on: {text!r} is not a date (YYYY-MM-DD)") from None
-    if day > local_date(clock.now()):
-        raise MissingData(f"--sat-on: {day.isoformat()} is in the future")
-    return day
 
 
 def _upload(path: Path) -> Upload:
@@ -156,62 +100,6 @@ def _upload(path: Path) -> Upload:
         raise MissingData(f"--attach: cannot read {str(path)!r} ({exc.strerror or type(exc).__name__})") from None
 
 
-def _who(candidate: Candidate) -> str:
-    return f"{candidate.full_name} <{candidate.email}>"
-
-
-def _candidate(session: Session, actor: Actor, email: str, key: str | None) -> Candidate | None:
-    """Whose request it is: the candidate acting, or the one the legal team names (None: to be taken
-    from the contested decision)."""
-    if actor.role is Role.CANDIDATE:
-        if key is not None:
-            raise NotAllowed("a candidate files for themselves: --candidate is for the legal team "
-                             "registering a request received by post or e-mail")
-        candidate = session.get(Candidate, actor.candidate_id) if actor.candidate_id else None
-        if candidate is None:
-            raise MissingData(f"the account {email} is linked to no candidate record")
-        return candidate
-    if not actor.in_legal_team:
-        raise NotAllowed("only the candidate, or the legal team registering a request received "
-                         "otherwise, can file a case")
-    if key is None:
-        return None
-    candidate = history.find_candidate(session, key)
-    if candidate is None:
-        raise MissingData(f"--candidate: no candidate with the e-mail or application number {key!r}")
-    return candidate
-
-
-def _subject(session: Session, actor: Actor, candidate: Candidate | None, decision_id: str | None,
-             notice_ref: str | None) -> tuple[Application | None, Decision | None]:
-    """The application and contested decision (R2) the request is about, checked against the candidate."""
-    if decision_id is not None and notice_ref is not None:
-        raise MissingData("give --decision or --notice, not both (a decision names its notice)")
-    if decision_id is not None:
-        decision = history.find_decision(session, int(decision_id)) if decision_id.strip().isdigit() else None
-        mine = decision is not None and (candidate is None or decision.application.candidate_id == candidate.id)
-        if not mine and actor.role is Role.CANDIDATE:     # a candidate learns nothing of others' decisions
-            raise MissingData(f"no decision {decision_id!r} on your applications "
-                              "(`casework candidate show` lists them with their ids)")
-        if decision is None:
-            raise MissingData(f"no decision {decision_id!r} (`casework candidate show` lists them with their ids)")
-        if not mine:
-            raise MissingData(f"decision #{decision.id} is not on an application of {_who(candidate)}")
-        return decision.application, decision
-    if notice_ref is not None:
-        notice = find_notice(session, notice_ref)
-        if candidate is None:
-            raise MissingData("say on whose behalf the request is registered: --candidate EMAIL or APPLICATION")
-        application = history.application_on(session, candidate, notice)
-        if application is None:
-            raise MissingData(f"{_who(candidate)} has no application to {notice.reference}")
-        return application, None
-    if actor.role is not Role.CANDIDATE:
-        raise MissingData("the legal team registers a request about an application: give --decision ID, "
-                          "or --notice REF with --candidate")
-    return None, None
-
-
 @case_group.command("file")
 @click.argument("type_name", metavar="TYPE")
 @click.option("--as", "email", required=True, help="Who files: the candidate, or the legal team on their behalf.")
@@ -224,7 +112,8 @@ def _subject(session: Session, actor: Actor, candidate: Candidate | None, decisi
 @click.option("--data", "-d", "pairs", multiple=True, metavar="KEY=VALUE",
               help="What is filed: grounds=…, question=…, explanation=…, error_type=…, description=…, "
                    "about=application-form, preparatory_steps_done=yes|no, preparatory_steps_claim=…, "
-                   "technical_issue=yes, omission_date=…, items=a,b (P5), documents=… (Reg 1049/2001).")
+                   "technical_issue=yes, omission_date=…, items=a,b (P5), documents=… (Reg 1049/2001); "
+                   "a key the type does not take is refused, naming those it takes.")
 @click.option("--attach", "paths", multiple=True, type=click.Path(path_type=Path),
               help="Evidence: PDF, PNG, JPEG or UTF-8 text, at most 10 MB (repeatable).")
 @click.option("--received-at", "received_at", metavar="WHEN",
@@ -239,22 +128,12 @@ def file_command(type_name: str, email: str, decision_id: str | None, notice_ref
     access-documents) and print its reference. Never refused for lateness (D6): a late filing is
     recorded with its lateness, and the deciding body decides on it."""
     with transaction() as session:
-        case_type = _case_type(type_name)
-        details = _details(pairs)
-        filed_at = _received_at(received_at)
-        day = _sat_on(sat_on)
-        if (test or day) and case_type not in TESTED:
-            raise MissingData("--test and --sat-on are for a neutralisation or a technical issue (P1, P2)")
-        if day and not test:
-            raise MissingData("--sat-on needs --test")
-        uploads = [_upload(p) for p in paths]
+        request = FilingRequest(type_name, decision=decision_id, notice=notice_ref, candidate=candidate_key,
+                                test=test, sat_on=sat_on, details=_pairs(pairs, "-d"), received_at=received_at,
+                                documents=[_upload(p) for p in paths], confirmed=confirmed)
         actor = actor_for(session, accounts.find_user(session, email))
-        candidate = _candidate(session, actor, email, candidate_key)
-        application, decision = _subject(session, actor, candidate, decision_id, notice_ref)
         try:
-            case = file_case(session, actor, case_type, application=application, decision=decision, test=test,
-                             sat_on=day, details=details, documents=uploads, confirmed_warnings=confirmed,
-                             filed_at=filed_at)
+            case = file_request(session, actor, request, OPTIONS)
         except WarningRequired as warning:
             raise WarningRequired(warning.code, f"{warning} To file it all the same, add --confirm "
                                                 f"{warning.code}.") from None
