@@ -45,12 +45,6 @@ UPLOAD_TYPES = {        # media type: the bytes a real file of that type starts 
 }
 
 BOARD_WARNING_CODE = "p4-board-decision"
-BOARD_WARNING = (   # P4, D7: filled in from board_warning() (the computed court window, the notice's review limit)
-    "The decision you contest was taken by the selection board. The Director of EPSO, to whom an "
-    "Article 90(2) complaint is addressed, cannot overturn the board's value judgments, so such a complaint "
-    "cannot help you there; it will still be registered and answered. It does not stop the period for "
-    "bringing an action before the General Court against the board's decision, which keeps running: "
-    "{window}.{review}")
 NOT_A_FILER = "only the candidate, or the legal team registering a request received otherwise, can file a case"
 
 
@@ -123,24 +117,24 @@ class Upload:
     media_type: str | None = None
 
 
-def warnings_for(session: Session, case_type: CaseType, decision: Decision | None) -> list[tuple[str, str]]:
-    """What the portal must show, and the candidate confirm, before filing (P4, D7): (code, text)."""
+def warnings_for(session: Session, case_type: CaseType, decision: Decision | None,
+                 language: str | None = None) -> list[tuple[str, str]]:
+    """What the portal must show, and the candidate confirm, before filing (P4, D7): (code, text), the
+    text in ``language`` (C4; English when there is none in it)."""
     if case_type is CaseType.COMPLAINT and routing.is_board_decision(decision):
-        facts = board_warning(session, decision)
-        window = f"it ended on {facts['until']}" if facts["ended"] else f"it ends on {facts['until']} (24:00 Brussels time)"
-        review = (f" You can also ask the board for a review ({facts['review']} from the decision)."
-                  if facts["review"] else "")
-        return [(BOARD_WARNING_CODE, BOARD_WARNING.format(window=window, review=review))]
+        text = letter("board-warning", language, board_warning(session, decision)).text
+        return [(BOARD_WARNING_CODE, " ".join(text.split()))]
     return []
 
 
 def board_warning(session: Session, decision: Decision) -> dict[str, Any]:
-    """What the P4 warning against a board ``decision`` says, as codes and dates (for a template): the
-    date to act by of its court window (D7, D2) and whether that is over, and the notice's limit for a
-    request for review (D9), None where its rule set has none."""
+    """What the P4 warning against a board ``decision`` says, as data for its template: the date to act
+    by of its court window (D7, D2) and whether that is over, and the notice's limit for a request for
+    review (D9) as a count and a unit, None where its rule set has none."""
     end, lapsed = board_window_end(session, decision)
     rule = time_limits(decision.notice_version).rules.get("review")
-    return {"until": end.isoformat(), "ended": lapsed, "review": rule.period.describe() if rule else None}
+    return {"until": end.isoformat(), "ended": lapsed, "review_count": abs(rule.period.count) if rule else None,
+            "review_unit": rule.period.unit if rule else None}
 
 
 def board_window_end(session: Session, decision: Decision) -> tuple[date, bool]:

@@ -86,9 +86,10 @@ class Filing:
     confirmed_warnings: tuple[str, ...]
     filed_at: datetime | None            # None: now
 
-    def warnings(self, session: Session) -> list[tuple[str, str]]:
-        """(code, text) of what must be shown, and confirmed, before filing (P4 against a board decision)."""
-        return warnings_for(session, self.case_type, self.decision)
+    def warnings(self, session: Session, language: str | None = None) -> list[tuple[str, str]]:
+        """(code, text) of what must be shown, and confirmed, before filing (P4 against a board decision),
+        in ``language`` (the portal's; English by default)."""
+        return warnings_for(session, self.case_type, self.decision, language)
 
     def file(self, session: Session, actor: Actor) -> Case:
         return file_case(session, actor, self.case_type, application=self.application, decision=self.decision,

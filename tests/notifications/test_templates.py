@@ -44,6 +44,7 @@ LETTERS = {
     "implied-rejection": {"reply_last_day": "2022-08-16", "court_until": "2022-11-25", "court_ended": False,
                           "against_board": False},
     "board-window": {"until": "2022-07-04", "ended": False},
+    "board-warning": {"until": "2022-07-04", "ended": False, "review_count": 10, "review_unit": "cd"},
     "court-window": {"until": "2022-09-12"},
     "court-window-restarted": {"until": "2023-01-16"},
     "access-answer": {"items": [

@@ -326,7 +326,12 @@ def test_p4_against_a_board_decision_shows_its_warning_and_files_only_once_confi
     [(code, text)] = check.warnings(session)
     assert code == "p4-board-decision" and "ends on 2022-07-04" in text and "\n" not in text
     assert filing.board_warning(session, w.exclusion) == {"until": "2022-07-04", "ended": False,
-                                                          "review": "10 calendar days"}
+                                                          "review_count": 10, "review_unit": "cd"}
+    assert "(10 calendar days from the decision)" in text
+    [(_, french)] = check.warnings(session, "FR")
+    assert "il expire le 4 juillet 2022" in french and "(10 jours calendaires à compter de la décision)" in french
+    [(_, german)] = check.warnings(session, "DE")
+    assert "Sie endet am 4. Juli 2022" in german
     refused(session, w.me, complaint, WarningRequired, "keeps running: it ends on 2022-07-04")
     case = file_request(session, w.me, FilingRequest(**{**vars(complaint), "confirmed": ["p4-board-decision"]}))
     assert case.flags == ["board-decision"]
