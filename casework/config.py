@@ -18,6 +18,21 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+class ConfigurationError(ValueError):
+    """A setting in the environment that cannot be used as it is."""
+
+
+def _number(name: str, default: str, kind: type[int | float]) -> int | float:
+    text = os.environ.get(name, default)
+    try:
+        value = kind(text)
+    except ValueError:
+        raise ConfigurationError(f"{name}={text!r} is not a {'whole ' if kind is int else ''}number") from None
+    if value <= 0:
+        raise ConfigurationError(f"{name}={text!r} must be greater than 0")
+    return value
+
+
 def from_environment() -> dict:
     """Settings read when the application is created (not at import: tests set the environment)."""
     return {
@@ -25,9 +40,9 @@ def from_environment() -> dict:
         "DATABASE_URL": os.environ.get("DATABASE_URL"),  # None: SQLite file in the instance folder
         # the scheduler's mail: no SMTP_HOST, no sending (messages wait in the outbox)
         "SMTP_HOST": os.environ.get("SMTP_HOST"),
-        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "SMTP_PORT": _number("SMTP_PORT", "25", int),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "casework@localhost"),
-        "SCHEDULER_INTERVAL": float(os.environ.get("SCHEDULER_INTERVAL", "5")),
+        "SCHEDULER_INTERVAL": _number("SCHEDULER_INTERVAL", "5", float),
     }
 
 

@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from .config import normalise_database_url
+from .config import ConfigurationError, normalise_database_url
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -63,7 +64,12 @@ def make_engine(url: str, *, sqlite_begin: str | None = None, **kw) -> Engine:
     """``sqlite_begin="IMMEDIATE"``: SQLite transactions take the write lock when they begin, so a
     second process waits rather than reading rows the first is about to change (the scheduler)."""
     url = normalise_database_url(url)
-    engine = create_engine(url, **kw)
+    try:
+        engine = create_engine(url, **kw)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        shown = url.split("://", 1)[0] + "://…" if "://" in url else "(not a URL)"
+        raise ConfigurationError(f"DATABASE_URL {shown} cannot be used: {type(exc).__name__} "
+                                 "(sqlite:///path or postgresql://user@host/db)") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         if sqlite_begin:

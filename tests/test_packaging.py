@@ -61,6 +61,7 @@ def installed(tmp_path_factory):
     empty.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DATABASE_URL", "VIRTUAL_ENV")}
     env["DATABASE_URL"] = "sqlite:///" + str(work / "casework.sqlite")
+    env["SECRET_KEY"] = "a-secret-for-the-packaging-test-only"
     return work / "venv" / "bin", empty, env
 
 

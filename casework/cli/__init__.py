@@ -10,12 +10,20 @@ import click
 from flask.cli import FlaskGroup, ScriptInfo
 
 from .. import create_app
+from ..config import ConfigurationError, InsecureConfiguration
 from . import candidates, cases, competitions, database, deadlines, decisions, demo, outbox, scheduler, users, workflows
 
 
 def _cli_app():
-    """The app as the command line needs it: it signs no cookies, so the secret key is not checked."""
-    return create_app({"CHECK_SECRET_KEY": False})
+    """The app as the command line needs it. Commands sign no cookies, so the secret key is not
+    checked, except for `casework run`, which serves the web application. A setting that cannot be
+    read is one line, not a traceback."""
+    context = click.get_current_context(silent=True)
+    serving = context is not None and context.command.name == "run"
+    try:
+        return create_app({} if serving else {"CHECK_SECRET_KEY": False})
+    except (InsecureConfiguration, ConfigurationError) as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group(cls=FlaskGroup, create_app=_cli_app, add_default_commands=True)
