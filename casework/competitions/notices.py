@@ -91,6 +91,11 @@ def amend_notice(session: Session, document: dict[str, Any], *, actor: str, reas
                                "control characters")
     if {f.code for f in spec.fields} != {f.code for f in old.fields}:
         raise CompetitionError("an amendment cannot add or remove fields")
+    if published_on > clock.today_brussels():
+        # the last version is the one in force (Notice.current): a future date would apply it at once
+        # and refuse every later amendment dated before it
+        raise CompetitionError(f"the amendment's publication date {published_on} is after today "
+                               f"({clock.today_brussels()}): record an amendment once it is published")
     if reopens_applications and not (spec.application_deadline > max(clock.now(), old.application_deadline)):
         raise CompetitionError("reopening applications needs a new application deadline, later than the "
                                f"old one ({old.application_deadline.isoformat()}) and in the future")

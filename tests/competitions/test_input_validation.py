@@ -525,3 +525,24 @@ def test_count_lines_never_fails_on_the_encoding(tmp_path):
     path.write_bytes("a,b\nÆ,ø\n".encode("utf-16"))
     assert files.count_lines(path) == 2
     assert files.count_lines(tmp_path / "missing.csv") == 0
+
+
+# --- dates that have not happened yet -------------------------------------------------------
+
+def test_an_amendment_dated_after_today_is_refused(session, frozen):
+    """C14: the last version is the one in force; an amendment dated in the future would apply at once
+    and refuse every later amendment dated before it."""
+    from datetime import date
+
+    from casework.competitions.notices import amend_notice
+    notice = f.publish(session, f.AD398, only_fields=("1",))
+    frozen.set(datetime(2022, 6, 1, 21, 30, tzinfo=UTC))       # 23:30 in Brussels: 1 June there
+    for day in (date(2099, 1, 1), date(2022, 6, 2)):
+        with pytest.raises(CompetitionError, match=rf"^the amendment's publication date {day} is after today "
+                                                   r"\(2022-06-01\)"):
+            amend_notice(session, f.document(f.AD398, only_fields=("1",)), actor=f.ACTOR, reason="C/2022/1",
+                         published_on=day)
+    assert len(notice.versions) == 1
+    amend_notice(session, f.document(f.AD398, only_fields=("1",)), actor=f.ACTOR, reason="C/2022/1",
+                 published_on=date(2022, 6, 1))
+    assert [v.number for v in notice.versions] == [1, 2]

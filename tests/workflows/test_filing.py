@@ -148,6 +148,7 @@ def test_d9_the_limit_is_the_one_of_the_notice_version_the_decision_was_taken_un
                          published_at=frozen.now(), reason="no declaration")      # Tuesday 22 March, version 1
     amended = f.document(f.AD398, only_fields=("1",), rule_set={"base": "2022",
                                                                 "overrides": {"review": {"period": "5cd"}}})
+    frozen.set(at(2022, 3, 24, 9))                 # an amendment is recorded once published
     amend_notice(session, amended, actor="epso", reason="review period shortened", published_on=date(2022, 3, 24))
     frozen.set(at(2022, 3, 25, 9))
     new = stages.exclude(session, second, ground="general_eligibility", author="epso", actor="epso",
