@@ -6,6 +6,8 @@ thin: what they compute lives in the domain packages, which the web calls too.
 """
 from __future__ import annotations
 
+import sys
+
 import click
 from flask.cli import FlaskGroup, ScriptInfo
 
@@ -26,7 +28,30 @@ def _cli_app():
         raise click.ClickException(str(exc)) from None
 
 
-@click.group(cls=FlaskGroup, create_app=_cli_app, add_default_commands=True)
+class CaseworkGroup(FlaskGroup):
+    """Click's usage errors (a wrong option, a missing argument, a value out of range) are one line
+    too, like every other error: "Error: …" with where to find help, and exit status 2."""
+
+    def main(self, *args, **kwargs):
+        if not kwargs.get("standalone_mode", True):
+            return super().main(*args, **kwargs)
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
+            click.echo(f"Error: {exc.format_message()}{where}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=CaseworkGroup, create_app=_cli_app, add_default_commands=True)
 def main() -> None:
     """casework: complaints and legal review for EU open competitions."""
     click.get_current_context().meta["casework.resolve_rule_set"] = _notice_rule_set

@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 
 from ..competitions import history, selection
 from ..competitions.errors import CompetitionError
-from .support import ACTOR, transaction
+from .support import ACTOR, RECORD_ID, transaction
 
 
 @click.group("decision", cls=AppGroup)
@@ -15,7 +15,7 @@ def decision_group() -> None:
 
 
 @decision_group.command("restate-basis")
-@click.argument("decision_id", type=int)
+@click.argument("decision_id", type=RECORD_ID)
 @click.option("--failed", "failed", multiple=True, metavar="TEST[,TEST…]",
               help="A pass mark the decision failed, named by its tests (repeatable).")
 @click.option("--missed", "missed", multiple=True, metavar="TEST", help="A test the decision found missed (repeatable).")

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ..notifications import OutboxMessage, OutboxStatus, backlog, retry_failed
-from .support import transaction
+from .support import RECORD_ID, transaction
 
 
 @click.group("outbox", cls=AppGroup)
@@ -56,7 +56,7 @@ def list_messages(status: str | None, limit: int, as_json: bool) -> None:
 
 
 @outbox_group.command("retry")
-@click.argument("ids", nargs=-1, type=int)
+@click.argument("ids", nargs=-1, type=RECORD_ID)
 @click.option("--all-failed", is_flag=True, help="Every failed message.")
 def retry(ids: tuple[int, ...], all_failed: bool) -> None:
     """Send failed messages again: back to pending, due now, attempts reset (the error is kept)."""

@@ -24,6 +24,7 @@ from ..workflows.errors import WorkflowError
 
 ACTOR = "cli"
 UNCHANGED = "(nothing was changed)"
+RECORD_ID = click.IntRange(1, 2**63 - 1)      # what a database id can be, checked before any query
 
 
 @contextmanager
@@ -37,6 +38,8 @@ def transaction() -> Iterator[Session]:
     except IntegrityError as exc:
         raise click.ClickException(f"this would duplicate or orphan a record ({_constraint(exc)}) "
                                    f"{UNCHANGED}") from None
+    except OverflowError:
+        raise click.ClickException(f"a number or a date is beyond what can be stored {UNCHANGED}") from None
     except DataError:
         raise click.ClickException(f"the database refused a value (too long, or a character such as NUL it "
                                    f"cannot store) {UNCHANGED}") from None
