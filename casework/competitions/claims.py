@@ -25,7 +25,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, clock
 from ..deadlines import DeadlineError, compute_rule
 from . import rules
 from .errors import CompetitionError
@@ -125,9 +125,17 @@ def withhold_name(session: Session, application: Application, *, received_at: da
                   accept_late: bool = False, reason: str | None = None) -> NameRequest:
     """C12: record a request not to publish the name. In time (or before the results are
     published): the name is withheld. Late: recorded with its lateness (D6); only applied when
-    EPSO accepts it anyway (``accept_late`` with a ``reason``)."""
+    EPSO accepts it anyway (``accept_late`` with a ``reason``). A receipt instant in the future, or
+    before the notice was published (its Brussels day), is refused: it is a fact, not a guess."""
     if received_at.tzinfo is None:
         raise CompetitionError("the instant the request was received must be timezone-aware")
+    if received_at > clock.now():
+        raise CompetitionError(f"the request's receipt {received_at.isoformat()} is in the future: record it "
+                               "once it has reached EPSO")
+    published_on = application.notice.versions[0].published_on
+    if received_at.astimezone(clock.BRUSSELS).date() < published_on:
+        raise CompetitionError(f"the request's receipt {received_at.isoformat()} is before the notice was "
+                               f"published ({published_on.isoformat()})")
     if application.status is Status.WITHDRAWN:
         raise CompetitionError(f"application {application.number} is withdrawn")
     if accept_late and not (reason or "").strip():

@@ -215,6 +215,7 @@ def test_c12_cli_withhold_name_in_time_late_and_accepted_late(cli):
     with db.session_scope() as session:
         notice, [a, b] = f.reserve_list_published(session, cli.frozen, [150, 140])
         reference, first, second = notice.reference, a.number, b.number
+    cli.frozen.set(datetime(2022, 4, 8, 9, tzinfo=UTC))        # the requests are recorded once received
     # published Tuesday 22 March 2022: last day Tuesday 5 April, 24:00 Brussels = 22:00 UTC
     out = cli("withhold-name", reference, first, "--received-at", "2022-04-05T23:59:00+02:00").output
     assert out.strip() == f"{first}: name withheld (in time; limit 2022-04-05T22:00:00+00:00)"

@@ -225,6 +225,7 @@ def test_c12_name_request_within_two_weeks_of_the_results_withholds_the_name(ses
     assert f.last_decision(session, a).published_at.astimezone(UTC).date() == date(2022, 3, 22)
     deadline = claims.name_withholding_deadline(session, a)
     assert deadline == datetime(2022, 4, 5, 22, 0, tzinfo=UTC)
+    frozen.set(datetime(2022, 4, 8, 9, tzinfo=UTC))          # the requests are recorded once received
     request = claims.withhold_name(session, a, received_at=deadline, actor="epso")
     assert (request.late, request.applied, a.publish_name) == (False, True, False)
     late = claims.withhold_name(session, b, received_at=deadline + timedelta(seconds=1), actor="epso")

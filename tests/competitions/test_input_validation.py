@@ -546,3 +546,27 @@ def test_an_amendment_dated_after_today_is_refused(session, frozen):
     amend_notice(session, f.document(f.AD398, only_fields=("1",)), actor=f.ACTOR, reason="C/2022/1",
                  published_on=date(2022, 6, 1))
     assert [v.number for v in notice.versions] == [1, 2]
+
+
+@pytest.mark.parametrize("received_at, message", [
+    (datetime(2099, 12, 1, 9, tzinfo=UTC), r"^the request's receipt 2099-12-01T09:00:00\+00:00 is in the future"),
+    (datetime(2022, 4, 8, 9, 0, 1, tzinfo=UTC), r"is in the future"),                 # one second ahead
+    (datetime(1900, 1, 1, tzinfo=UTC), r"^the request's receipt 1900-01-01T00:00:00\+00:00 is before the notice "
+                                       r"was published \(2022-02-17\)$"),
+    (datetime(2022, 2, 16, 22, 59, tzinfo=UTC), r"before the notice was published"),  # 23:59 on 16 February, Brussels
+])
+def test_a_name_request_received_in_the_future_or_before_the_notice_is_refused(session, frozen, received_at, message):
+    """C12, D6: the receipt instant is a fact; one that has not happened, or that precedes the competition,
+    would be recorded as in time."""
+    from casework.competitions import claims
+    from casework.models import AuditEvent
+    _, [a] = f.reserve_list_published(session, frozen, [150])
+    frozen.set(datetime(2022, 4, 8, 9, tzinfo=UTC))
+    with pytest.raises(CompetitionError, match=message):
+        claims.withhold_name(session, a, received_at=received_at, actor=f.ACTOR)
+    assert a.publish_name is True
+    assert session.scalar(select(func.count()).select_from(AuditEvent)
+                          .where(AuditEvent.action == "name-withholding-request")) == 0
+    # the edges are accepted: the day of publication in Brussels, and now
+    assert claims.withhold_name(session, a, received_at=datetime(2022, 2, 16, 23, 0, tzinfo=UTC), actor=f.ACTOR).applied
+    assert claims.withhold_name(session, a, received_at=frozen.now(), actor=f.ACTOR).late      # recorded, late (D6)
