@@ -223,7 +223,8 @@ def _application(session, reference: str, number: str):
 @click.option("--phase", "phase_code", help="For invitations: the phase invited to.")
 @click.option("--tests", help="For a ranking: comma-separated tests (default: the final score).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8", lazy=True), default="-",
+              help="Where to write (default: the terminal); an existing file is replaced only on success.")
 def export(what: str, reference: str, field_code: str, phase_code: str | None, tests: str | None,
            fmt: str, output) -> None:
     """Export a ranking, an invitation list or a reserve list."""

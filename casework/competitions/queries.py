@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import rules
+from .errors import CompetitionError
 from .models import (
     Application,
     Candidate,
@@ -80,6 +81,12 @@ def published_reserve_lists(session: Session, notice: Notice) -> list[PublishedL
 
 def ranking(session: Session, field: Field, tests: tuple[str, ...]) -> list[tuple]:
     """Applications of a field ranked by the sum of ``tests`` (competition ranking, ties shared)."""
+    phases = definition(field.notice.current).phases
+    known = {t.code for phase in phases for t in phase.tests} | {p.kind for p in phases if p.kind == "screener"}
+    unknown = sorted(set(tests) - known) if tests else ["(none given)"]
+    if unknown:
+        raise CompetitionError(f"{field.notice.reference} has no test {', '.join(unknown)} "
+                               f"(tests: {', '.join(sorted(known)) or 'none'})")
     totals: dict[int, Decimal] = {}
     counts: dict[int, int] = {}
     for app_id, score in session.execute(
@@ -100,6 +107,9 @@ def ranking(session: Session, field: Field, tests: tuple[str, ...]) -> list[tupl
 
 def invitations(session: Session, field: Field, phase: str) -> list[dict[str, Any]]:
     """Everyone invited into ``phase`` (C7), by application number, the reinstated flagged (R3)."""
+    phases = [p.code for p in definition(field.notice.current).phases]
+    if phase not in phases:
+        raise CompetitionError(f"{field.notice.reference} has no phase {phase!r} (phases: {', '.join(phases)})")
     rows = session.execute(
         select(Application.number, Candidate.surname, Candidate.given_names, Decision.kind,
                Decision.published_at, Decision.source)

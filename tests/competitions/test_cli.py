@@ -272,3 +272,16 @@ def test_r3_cli_restate_basis_of_an_unreadable_old_decision_then_reinstate(cli):
                             reason="request for review upheld", source="P3/2022/0099")
         assert (application.phase, application.status) == ("document-check", Status.ACTIVE)
     db.engine.dispose()
+
+
+def test_cli_export_names_an_unknown_test_or_phase_and_leaves_the_output_file_alone(cli, tmp_path):
+    cli.frozen.set(datetime(2023, 7, 1, 9, tzinfo=UTC))
+    cli("notice", "import", _notice_file(tmp_path, only_fields=("1",)))
+    out = tmp_path / "ranking.csv"
+    out.write_text("an earlier export\n", encoding="utf-8")
+    result = cli("export", "ranking", "EPSO/AD/402/23", "--field", "1", "--tests", "verbal,bogus", "-o", out, ok=False)
+    _assert_one_line_failure(result, "has no test bogus (tests: ")
+    assert out.read_text(encoding="utf-8") == "an earlier export\n"
+    result = cli("export", "invitations", "EPSO/AD/402/23", "--field", "1", "--phase", "bogus", ok=False)
+    _assert_one_line_failure(result, "has no phase 'bogus' (phases: ")
+    assert cli("export", "ranking", "EPSO/AD/402/23", "--field", "1", "--tests", "verbal").exit_code == 0   # no marks yet
