@@ -6,7 +6,6 @@ the candidates of a notice. Read-only, through :mod:`casework.cases.queries` and
 """
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import click
@@ -15,22 +14,13 @@ from flask.cli import AppGroup
 from ..auth import accounts, permissions
 from ..auth.actors import actor_for
 from ..cases import queries
-from ..clock import BRUSSELS
 from ..competitions import history
 from ..competitions.errors import CompetitionError
 from ..competitions.models import Status
 from .cases import json_text
-from .support import find_field, find_notice, printable, transaction
+from .support import find_field, find_notice, local_minute, one_line, transaction
 
 STATUSES = tuple(s.value for s in Status)
-
-
-def _one(value: Any) -> str:
-    return printable("" if value is None else value, newlines=False)
-
-
-def _local(instant: str) -> str:
-    return datetime.fromisoformat(instant).astimezone(BRUSSELS).isoformat(timespec="minutes")
 
 
 @click.group("candidate", cls=AppGroup)
@@ -39,28 +29,28 @@ def candidate_group() -> None:
 
 
 def _print_decision(d: dict[str, Any]) -> None:
-    ground = f", ground {_one(d['ground'])}" if d["ground"] else ""
-    notes = "".join([f" [annulled: {_one(d['annulled_by'])}]" if d["annulled"] else "",
-                     f" [reinstatement after {_one(d['source'])}]" if d["kind"] == "reinstatement" and d["source"]
+    ground = f", ground {one_line(d['ground'])}" if d["ground"] else ""
+    notes = "".join([f" [annulled: {one_line(d['annulled_by'])}]" if d["annulled"] else "",
+                     f" [reinstatement after {one_line(d['source'])}]" if d["kind"] == "reinstatement" and d["source"]
                      else "",
                      f" [contested by {', '.join(d.get('contested_by', []))}]" if d.get("contested_by") else ""])
-    click.echo(f"      #{d['id']:<6} {_local(d['published_at'])}  {_one(d['kind'])} by {d['author']} at "
-               f"{_one(d['stage'])} -> {d['outcome']}{ground}{notes}")
+    click.echo(f"      #{d['id']:<6} {local_minute(d['published_at'])}  {one_line(d['kind'])} by {d['author']} at "
+               f"{one_line(d['stage'])} -> {d['outcome']}{ground}{notes}")
     if d["reason"]:
-        click.echo(f"              {_one(d['reason'])}")
+        click.echo(f"              {one_line(d['reason'])}")
 
 
 def _print_candidate(view: dict[str, Any]) -> None:
     c = view["candidate"]
-    click.echo(f"{_one(c['name'])} <{_one(c['email'])}>, correspondence in {_one(c['language'])}")
+    click.echo(f"{one_line(c['name'])} <{one_line(c['email'])}>, correspondence in {one_line(c['language'])}")
     for a in view["applications"]:
         reinstated = " (reinstated, R3)" if a["reinstated"] else ""
-        click.echo(f"  {_one(a['number'])}  {_one(a['notice'])} field {_one(a['field'])}: "
-                   f"{_one(a['phase'])}, {a['status']}{reinstated}")
+        click.echo(f"  {one_line(a['number'])}  {one_line(a['notice'])} field {one_line(a['field'])}: "
+                   f"{one_line(a['phase'])}, {a['status']}{reinstated}")
         click.echo("    stages")
         for e in a["history"]:
             decision = f"  decision #{e['decision']}" if e["decision"] else ""
-            click.echo(f"      {_local(e['at'])}  {_one(e['phase']):<20} {e['status']:<13}{decision}")
+            click.echo(f"      {local_minute(e['at'])}  {one_line(e['phase']):<20} {e['status']:<13}{decision}")
         click.echo("    decisions")
         for d in a["decisions"]:
             _print_decision(d)
@@ -68,7 +58,7 @@ def _print_candidate(view: dict[str, Any]) -> None:
         click.echo("  cases")
     for row in view["cases"]:
         about = f"  (decision #{row['decision']})" if row["decision"] else ""
-        outcome = f", {_one(row['outcome'])}" if row["outcome"] else ""
+        outcome = f", {one_line(row['outcome'])}" if row["outcome"] else ""
         click.echo(f"    {row['reference']}  {row['type']}: {row['state']}{outcome}{about}")
 
 
@@ -121,5 +111,5 @@ def list_candidates(notice_ref: str, status: str | None, stage: str | None, fiel
         return
     for r in rows:
         reinstated = " (reinstated)" if r["reinstated"] else ""
-        click.echo(f"{_one(r['application'])}  {_one(r['surname'])} {_one(r['given_names'])} <{_one(r['email'])}>  "
-                   f"field {_one(r['field'])}  {_one(r['stage'])}  {r['status']}{reinstated}")
+        click.echo(f"{one_line(r['application'])}  {one_line(r['surname'])} {one_line(r['given_names'])} <{one_line(r['email'])}>  "
+                   f"field {one_line(r['field'])}  {one_line(r['stage'])}  {r['status']}{reinstated}")

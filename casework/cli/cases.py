@@ -9,7 +9,6 @@ only through :func:`~casework.cli.support.printable`.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +20,13 @@ from ..auth import accounts, permissions
 from ..auth.actors import actor_for
 from ..cases import queries
 from ..cases.models import Case, CaseState, CaseType
-from ..clock import BRUSSELS
 from ..competitions import history
 from ..workflows import Upload, WarningRequired, apply, available
 from ..workflows.engine import check_step
 from ..workflows.errors import MissingData, WorkflowError
 from ..workflows.filing import MAX_UPLOAD_BYTES
 from ..workflows.requests import FilingRequest, file_request
-from .support import find_notice, printable, transaction
+from .support import find_notice, local_minute, one_line, printable, transaction
 
 
 def find_case(session: Session, reference: str) -> Case:
@@ -36,11 +34,6 @@ def find_case(session: Session, reference: str) -> Case:
     if case is None:
         raise WorkflowError(f"no case {reference!r} (references look like {queries.REFERENCE_EXAMPLE})")
     return case
-
-
-def _one(value: Any) -> str:
-    """A user-supplied value on one line of terminal output."""
-    return printable("" if value is None else value, newlines=False)
 
 
 _JSON_HIDDEN = frozenset((*range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
@@ -52,13 +45,6 @@ def json_text(data: Any) -> str:
     (DEL, C1 controls, bidirectional marks and overrides) as ``\\u`` escapes too — the same data, valid JSON."""
     text = json.dumps(data, indent=2, ensure_ascii=False)
     return "".join(f"\\u{ord(c):04x}" if ord(c) in _JSON_HIDDEN else c for c in text)
-
-
-def _local(instant: str | None) -> str:
-    """A stored UTC instant as Brussels time, to the minute."""
-    if not instant:
-        return "-"
-    return datetime.fromisoformat(instant).astimezone(BRUSSELS).isoformat(timespec="minutes")
 
 
 @click.group("case", cls=AppGroup)
@@ -184,17 +170,17 @@ def _lateness_text(late: dict[str, Any]) -> str:
 def _print_case(data: dict[str, Any], email: str | None) -> None:
     out = click.echo
     out(f"{data['reference']} ({data['rule']} {data['type']}): {data['state']}, decided by {data['deciding_body']}")
-    out(f"  candidate    {_one(data['candidate']['name'])} <{_one(data['candidate']['email'])}>")
+    out(f"  candidate    {one_line(data['candidate']['name'])} <{one_line(data['candidate']['email'])}>")
     if data["application"]:
         a = data["application"]
-        out(f"  application  {_one(a['number'])} ({_one(a['notice'])}, field {_one(a['field'])}): "
+        out(f"  application  {one_line(a['number'])} ({one_line(a['notice'])}, field {one_line(a['field'])}): "
             f"now {a['phase']}, {a['status']}")
     if data["contested_decision"]:
         d = data["contested_decision"]
         out(f"  contests     decision #{d['id']}: {d['kind']} by {d['author']} at {d['stage']}, "
-            f"published {_local(d['published_at'])}")
+            f"published {local_minute(d['published_at'])}")
     how = " (received by post or e-mail, registered by the legal team)" if data["registered_by_legal_team"] else ""
-    out(f"  filed        {_local(data['filed_at'])} by {_one(data['filed_by'])}{how}")
+    out(f"  filed        {local_minute(data['filed_at'])} by {one_line(data['filed_by'])}{how}")
     late = data["lateness"]
     if late is not None:
         text = _lateness_text(late) if late["late"] else "in time"
@@ -203,37 +189,37 @@ def _print_case(data: dict[str, Any], email: str | None) -> None:
             text += f"; excuse: {late['excuse'] or 'none yet'}"
         out(f"  lateness     {text}")
     if data["flags"]:
-        out(f"  flags        {', '.join(_one(f) for f in data['flags'])}")
+        out(f"  flags        {', '.join(one_line(f) for f in data['flags'])}")
     for d in data["deadlines"]:
         dates = f"act by {d['act_by']}, last day {d['last_day']}"
         if d["outer_limit"] != d["last_day"]:
             dates += f", outer limit {d['outer_limit']}"
         out(f"  deadline     {d['name']} ({d['rule']}): {d['status']}, {dates}")
         for step in d["steps"]:
-            out(f"                 {_one(step)}")
+            out(f"                 {one_line(step)}")
     if data["outcome"]:
         decision = data["decision"] or {}
-        by = f", decided {decision['on']} by {_one(decision.get('by'))}" if decision.get("on") else ""
-        ground = f" (ground: {_one(decision['ground'])})" if decision.get("ground") else ""
-        reason = f": {_one(decision['reason'])}" if decision.get("reason") else ""
-        out(f"  outcome      {_one(data['outcome'])}{ground}{by}{reason}")
+        by = f", decided {decision['on']} by {one_line(decision.get('by'))}" if decision.get("on") else ""
+        ground = f" (ground: {one_line(decision['ground'])})" if decision.get("ground") else ""
+        reason = f": {one_line(decision['reason'])}" if decision.get("reason") else ""
+        out(f"  outcome      {one_line(data['outcome'])}{ground}{by}{reason}")
     if data["analysis"]:
         a = data["analysis"]
-        out(f"  analysis     {_one(a.get('recommendation'))} by {_one(a.get('by'))}: {_one(a.get('reason'))}")
+        out(f"  analysis     {one_line(a.get('recommendation'))} by {one_line(a.get('by'))}: {one_line(a.get('reason'))}")
     for m in data["messages"]:
         arrow = "from" if m["direction"] == "in" else "to candidate, by"
-        out(f"  message      {_local(m['at'])} {m['kind']} {arrow} {_one(m['author'])} ({m['language']})")
+        out(f"  message      {local_minute(m['at'])} {m['kind']} {arrow} {one_line(m['author'])} ({m['language']})")
         for line in printable(m["body"]).splitlines():
             out(f"                 {line}")
     for d in data["documents"]:
-        out(f"  document     #{d['id']} {d['kind']}: {_one(d['name'])}, {d['size']} bytes, {d['media_type']}, "
+        out(f"  document     #{d['id']} {d['kind']}: {one_line(d['name'])}, {d['size']} bytes, {d['media_type']}, "
             f"sha256 {d['sha256']}")
     for e in data["trail"]:
-        reason = f" ({_one(e['reason'])})" if e["reason"] else ""
-        out(f"  trail        {_local(e['at'])} {_one(e['actor'])}: {e['action']} {e['from'] or ''} -> {e['to']}"
+        reason = f" ({one_line(e['reason'])})" if e["reason"] else ""
+        out(f"  trail        {local_minute(e['at'])} {one_line(e['actor'])}: {e['action']} {e['from'] or ''} -> {e['to']}"
             + reason)
     if "may" in data:
-        out(f"  {_one(email)} may: {', '.join(data['may']) or 'nothing now'}")
+        out(f"  {one_line(email)} may: {', '.join(data['may']) or 'nothing now'}")
 
 
 @case_group.command("show")

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 import click
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from ..auth.accounts import AccountError
+from ..clock import BRUSSELS
 from ..competitions.definition import DefinitionError
 from ..competitions.errors import CompetitionError
 from ..competitions.files import ImportFileError
@@ -71,3 +73,15 @@ def printable(text: object, *, newlines: bool = True) -> str:
     (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069) become visible escapes such as ``\\u202e``."""
     return "".join((f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
                    if ord(c) in _HIDDEN or (c == "\n" and not newlines) else c for c in str(text))
+
+
+def one_line(value: object) -> str:
+    """A user-supplied value on one line of terminal output (None: empty)."""
+    return printable("" if value is None else value, newlines=False)
+
+
+def local_minute(instant: str | None) -> str:
+    """A stored UTC instant (ISO text) as Brussels time, to the minute; ``-`` for none."""
+    if not instant:
+        return "-"
+    return datetime.fromisoformat(instant).astimezone(BRUSSELS).isoformat(timespec="minutes")
