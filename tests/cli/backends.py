@@ -5,25 +5,19 @@ changed nothing at all."""
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
 import casework.models  # noqa: F401  (every table in the metadata)
-from casework.cli import main
 from casework.db import Base
+
+from ..commands import invoker
 
 
 @pytest.fixture
 def command(scratch_database, monkeypatch, frozen):
     monkeypatch.setenv("DATABASE_URL", scratch_database.url)
     monkeypatch.delenv("SMTP_HOST", raising=False)
-    runner = CliRunner()
-
-    def run(*args, ok=True):
-        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
-        if ok:
-            assert result.exit_code == 0, result.output
-        return result
+    run = invoker()
 
     def dump():
         with scratch_database.engine.connect() as conn:

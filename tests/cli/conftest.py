@@ -6,13 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
 from casework.auth.models import Role
-from casework.cli import main
 from casework.db import Database
 
+from ..commands import invoker
 from ..competitions import factories as f
 from ..workflows import people
 
@@ -26,13 +25,7 @@ TABLES = ("cases", "case_messages", "case_documents", "case_deadlines", "audit_e
 def cli(tmp_path, monkeypatch, frozen):
     url = "sqlite:///" + str(tmp_path / "cli.sqlite")
     monkeypatch.setenv("DATABASE_URL", url)
-    runner = CliRunner()
-
-    def run(*args, ok=True):
-        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
-        if ok:
-            assert result.exit_code == 0, result.output
-        return result
+    run = invoker()
 
     run("db", "upgrade")
     engine = create_engine(url)

@@ -15,8 +15,9 @@ from sqlalchemy import create_engine, text
 from casework.cli import main
 from casework.migrate import differences
 
+from ..commands import invoker
 from . import factories as f
-from .test_files import APP_HEADER, RESULT_HEADER, application_row, mcq_keys, mcq_row, write_csv
+from .test_files import AFTER_THE_TESTS, APP_HEADER, RESULT_HEADER, application_row, mcq_keys, mcq_row, write_csv
 
 
 def test_migrations_match_the_models(database):
@@ -27,13 +28,7 @@ def test_migrations_match_the_models(database):
 def cli(tmp_path, monkeypatch, frozen):
     url = "sqlite:///" + str(tmp_path / "cli.sqlite")
     monkeypatch.setenv("DATABASE_URL", url)
-    runner = CliRunner()
-
-    def run(*args, ok=True):
-        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
-        if ok:
-            assert result.exit_code == 0, result.output
-        return result
+    run = invoker()
 
     run("db", "upgrade")
     engine = create_engine(url)
@@ -102,7 +97,7 @@ def test_cli_bad_results_line_changes_nothing(cli, tmp_path):
         write_csv(tmp_path / "apps.csv", APP_HEADER, [application_row("A-1"), application_row("A-2")]))
     cli("results", "keys", "EPSO/AD/402/23", mcq_keys(tmp_path))
     path = write_csv(tmp_path / "r.csv", RESULT_HEADER, [
-        mcq_row("A-1", "numerical", 10, 7), ["A-2", "case-study", "12", "", "", ""]])
+        mcq_row("A-1", "numerical", 10, 7, taken_on=""), ["A-2", "case-study", "12", "", "", ""]])
     result = cli("results", "import", "EPSO/AD/402/23", path, ok=False)
     _assert_one_line_failure(result, "line 3: case-study: mark 12 outside 0–10")
     assert cli.count("scores") == 0
@@ -128,6 +123,7 @@ def test_cli_full_competition_and_exports(cli, tmp_path):
     cli("results", "keys", ref, mcq_keys(tmp_path))
     cli.frozen.set(datetime(2023, 7, 11, 10, 1, tzinfo=UTC))
     assert "field 1: 4 considered, 4 through (admitted 4)" in cli("phase", "close", ref, "application").output
+    cli.frozen.set(AFTER_THE_TESTS)
     rows = []
     for number, field_mcq in (("A-1", 28), ("A-2", 25), ("A-3", 25), ("A-4", 20)):
         rows += [mcq_row(number, "numerical", 10, 8), mcq_row(number, "verbal", 20, 10),
