@@ -25,3 +25,15 @@ def bad_character(value: str, *, multiline: bool = False) -> str | None:
         if char in BIDI_CONTROLS or unicodedata.category(char) == "Cc":
             return f"U+{ord(char):04X}"
     return None
+
+
+
+def control_character_in(data: dict) -> str | None:
+    """Which value of ``data`` (a string, or a list of strings) holds a control character, as a message
+    (None: none does); line breaks and tabs are allowed (a reason, a description)."""
+    for key, value in data.items():
+        for text in (value if isinstance(value, list | tuple) else (value,)):
+            bad = bad_character(text, multiline=True) if isinstance(text, str) else None
+            if bad is not None:
+                return f"{key} contains a control character ({bad})"
+    return None

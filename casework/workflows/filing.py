@@ -31,7 +31,7 @@ from ..competitions.models import Application, Decision, Sitting
 from ..competitions.notices import definition, time_limits, version_on
 from ..deadlines import BRUSSELS, DeadlineSpec, RuleSet, compute, local_date
 from ..notifications.templates import letter
-from ..text import bad_character
+from ..text import control_character_in
 from . import routing, timelimits
 from .errors import MissingData, NotAllowed, WarningRequired
 from .steps import InvalidData
@@ -95,11 +95,8 @@ def check_details(case_type: CaseType, details: dict[str, Any]) -> None:
         takes = ", ".join(d.key + (" (required)" if d.required else "") for d in known)
         raise InvalidData(f"unknown detail{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
                           f"for {case_type.value} ({case_type.rule}): it takes {takes}")
-    for key, value in details.items():
-        for text in (value if isinstance(value, list | tuple) else (value,)):
-            bad = bad_character(text, multiline=True) if isinstance(text, str) else None
-            if bad is not None:
-                raise InvalidData(f"{key} contains a control character ({bad})")
+    if message := control_character_in(details):
+        raise InvalidData(message)
     _required(case_type, details)
 
 

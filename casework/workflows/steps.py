@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..auth.actors import Actor
 from ..cases.models import Case, CaseMessage, CaseState, CaseType
-from ..text import bad_character
+from ..text import control_character_in
 from .errors import MissingData, WorkflowError
 
 CANDIDATE = "candidate"            # the case's own candidate
@@ -130,8 +130,5 @@ def check_data(case_type: CaseType, st: Step, data: dict[str, Any]) -> None:
     if unknown:
         raise InvalidData(f"{st.trigger} takes no {', '.join(repr(k) for k in unknown)} "
                           f"(it takes {', '.join(known)})")
-    for key, value in data.items():
-        for text in (value if isinstance(value, list | tuple) else (value,)):
-            bad = bad_character(text, multiline=True) if isinstance(text, str) else None
-            if bad is not None:
-                raise InvalidData(f"{key} contains a control character ({bad})")
+    if message := control_character_in(data):
+        raise InvalidData(message)
