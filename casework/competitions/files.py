@@ -616,6 +616,8 @@ def import_results(session: Session, notice: Notice, path: Path, *,
                            f"in {notice.reference}")
         test = row["test"]
         taken_on = _day(row, "taken_on", row["taken_on"]) if row["taken_on"] else None
+        if taken_on is not None:
+            _past(row, "taken_on", row["taken_on"], taken_on, "the day the test was taken")
         if test == "documents":
             application.documents_supported = _yes(row, "value", False) if row["value"] else None
             return

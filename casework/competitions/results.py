@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from . import rules
 from .errors import CompetitionError
 from .models import Application, Question, Score, ScoreState, Sitting
@@ -20,6 +21,8 @@ from .notices import definition
 
 def _put(session: Session, application: Application, test: str, score: Decimal,
          taken_on: date | None, detail: dict | None) -> Score:
+    if taken_on is not None and taken_on > clock.today_brussels():
+        raise CompetitionError(f"{test}: the day the test was taken ({taken_on.isoformat()}) is in the future")
     existing = session.scalar(select(Score).where(Score.application_id == application.id,
                                                   Score.test == test))
     if existing is not None and existing.state is ScoreState.RECORDED:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -31,6 +32,12 @@ def application_row(number, *, field="1", diplomas="degree-3y:2020-06-30", exper
             publish, validated]
 
 
+# AD/402/23's tests: October 2023, after the application deadline (11 July 2023); results are
+# imported once the clock is past them (AFTER_THE_TESTS)
+TESTS_TAKEN_ON = "2023-10-02"
+AFTER_THE_TESTS = datetime(2023, 10, 9, 9, tzinfo=UTC)
+
+
 def mcq_keys(tmp_path):
     """AD/402/23 answer keys: every correct answer is 'A'."""
     rows = [(test, f"{test[:1].upper()}{i}", "A", "1")
@@ -39,8 +46,9 @@ def mcq_keys(tmp_path):
     return write_csv(tmp_path / "keys.csv", ["test", "question", "correct", "points"], rows)
 
 
-def mcq_row(number, test, n, right, taken_on="2024-10-02"):
-    """``right`` correct answers out of ``n`` (the rest 'B', the last one unanswered '-')."""
+def mcq_row(number, test, n, right, taken_on=TESTS_TAKEN_ON):
+    """``right`` correct answers out of ``n`` (the rest 'B', the last one unanswered '-'), taken on
+    ``taken_on``: a day in the past of the clock that imports them (a later day is refused)."""
     refs = [f"{test[:1].upper()}{i}" for i in range(1, n + 1)]
     answers = ["A"] * right + ["B"] * (n - right)
     if right < n:
@@ -120,6 +128,7 @@ def test_import_keys_and_mcq_results_then_close_tests(session, frozen, tmp_path)
     assert session.query(Question).filter_by(notice_id=notice.id, test="verbal").count() == 20
     f.after_deadline(frozen, notice)
     f.close(session, notice, "application")
+    frozen.set(AFTER_THE_TESTS)
     rows = [mcq_row("A-1", "numerical", 10, 6), mcq_row("A-1", "verbal", 20, 8),
             mcq_row("A-1", "abstract", 10, 7), mcq_row("A-1", "field-mcq", 30, 20),
             mcq_row("A-2", "numerical", 10, 5), mcq_row("A-2", "verbal", 20, 15),
@@ -129,7 +138,7 @@ def test_import_keys_and_mcq_results_then_close_tests(session, frozen, tmp_path)
     a1 = session.query(Application).filter_by(number="A-1").one()
     a2 = session.query(Application).filter_by(number="A-2").one()
     numerical = f.score_row(session, a1, "numerical")
-    assert numerical.score == Decimal(6) and numerical.taken_on.isoformat() == "2024-10-02"
+    assert numerical.score == Decimal(6) and numerical.taken_on.isoformat() == TESTS_TAKEN_ON
     assert "N10" not in numerical.detail["answers"]          # '-': not answered
     f.close(session, notice, "tests")
     f.refresh(session, a1, a2)
@@ -152,6 +161,7 @@ def test_import_results_bad_line_named(session, frozen, tmp_path, row, message):
     write_csv(tmp_path / "apps.csv", APP_HEADER, [application_row("A-1")])
     files.import_applications(session, notice, tmp_path / "apps.csv", actor=f.ACTOR)
     files.import_questions(session, notice, mcq_keys(tmp_path))
+    frozen.set(AFTER_THE_TESTS)
     path = write_csv(tmp_path / "r.csv", RESULT_HEADER, [mcq_row("A-1", "verbal", 20, 10), row])
     with pytest.raises(files.ImportFileError, match=message):
         files.import_results(session, notice, path)

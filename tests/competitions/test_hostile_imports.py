@@ -37,7 +37,7 @@ from casework.competitions.models import (
 from casework.models import AuditEvent
 
 from . import factories as f
-from .test_files import APP_HEADER, RESULT_HEADER, application_row, mcq_row
+from .test_files import AFTER_THE_TESTS, APP_HEADER, RESULT_HEADER, application_row, mcq_row
 
 DOCUMENTED = (DefinitionError, files.ImportFileError, CompetitionError)
 TABLES = (Notice, NoticeVersion, Field, Candidate, Application, Score, Question, Decision, AuditEvent)
@@ -315,7 +315,8 @@ def test_hostile_answer_keys_change_nothing(session, applied, tmp_path, data):
 
 @DB_SETTINGS
 @given(st.data())
-def test_hostile_results_change_nothing(session, applied, tmp_path, data):
+def test_hostile_results_change_nothing(session, applied, frozen, tmp_path, data):
+    frozen.set(AFTER_THE_TESTS)                 # the results of tests taken (a later day is refused)
     keys = tmp_path / "keys.csv"
     keys.write_text(_csv_text(KEY_HEADER, KEYS), encoding="utf-8")
     if not session.scalar(select(func.count()).select_from(Question)):

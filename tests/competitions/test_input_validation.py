@@ -570,3 +570,29 @@ def test_a_name_request_received_in_the_future_or_before_the_notice_is_refused(s
     # the edges are accepted: the day of publication in Brussels, and now
     assert claims.withhold_name(session, a, received_at=datetime(2022, 2, 16, 23, 0, tzinfo=UTC), actor=f.ACTOR).applied
     assert claims.withhold_name(session, a, received_at=frozen.now(), actor=f.ACTOR).late      # recorded, late (D6)
+
+
+def test_results_taken_after_today_are_refused(session, frozen, tmp_path):
+    from casework.competitions.models import Score
+    from casework.competitions.results import record_mark
+
+    from .test_files import AFTER_THE_TESTS, mcq_row
+    notice = f.publish(session, f.AD402, only_fields=("1",))
+    write_csv(tmp_path / "apps.csv", APP_HEADER, [application_row("A-1")])
+    files.import_applications(session, notice, tmp_path / "apps.csv", actor=f.ACTOR)
+    files.import_questions(session, notice, mcq_keys(tmp_path))
+    frozen.set(AFTER_THE_TESTS)                                    # 9 October 2023
+    for day in ("2099-01-01", "2023-10-10"):
+        path = write_csv(tmp_path / "r.csv", RESULT_HEADER, [mcq_row("A-1", "verbal", 20, 10),
+                                                             mcq_row("A-1", "numerical", 10, 5, taken_on=day)])
+        savepoint = session.begin_nested()
+        with pytest.raises(files.ImportFileError, match=rf"^line 3, column taken_on: '{day}': the day the test "
+                                                        r"was taken is in the future$"):
+            files.import_results(session, notice, path)
+        savepoint.rollback()
+    assert session.scalar(select(func.count()).select_from(Score)) == 0
+    a = session.scalar(select(Application).where(Application.number == "A-1"))
+    with pytest.raises(CompetitionError, match=r"^case-study: the day the test was taken \(2023-10-10\) is in the future$"):
+        record_mark(session, a, "case-study", 5, datetime(2023, 10, 10).date())
+    path = write_csv(tmp_path / "r.csv", RESULT_HEADER, [mcq_row("A-1", "verbal", 20, 10, taken_on="2023-10-09")])
+    assert files.import_results(session, notice, path) == 1
