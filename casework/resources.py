@@ -1,4 +1,5 @@
-"""Where the files that ship with casework are found at run time: one resolver for all of them.
+"""Where the files that ship with casework are found at run time: one resolver for all of them
+(templates, mail, migrations, demo data, message catalogues).
 
 The repository keeps ``templates/`` and ``migrations/`` at its top level; the build maps them into
 the package as ``casework.templates`` and ``casework.migrations`` (pyproject.toml), so an installed
@@ -15,6 +16,7 @@ _PACKAGES = {
     "mail": "casework.templates",               # mail templates (templates/mail)
     "migrations": "casework.migrations",        # Alembic environment and revisions
     "demo": "casework.demo",                    # demo notices and names
+    "translations": "casework",                 # gettext catalogues (casework/translations)
 }
 
 
@@ -25,8 +27,8 @@ def path(kind: str) -> Path:
     except KeyError:
         raise ValueError(f"unknown resource {kind!r}: one of {', '.join(_PACKAGES)}") from None
     found = Path(str(files(package)))
-    if kind == "mail":
-        found = found / "mail"
+    if kind in ("mail", "translations"):
+        found = found / kind
     if not found.is_dir():
         raise FileNotFoundError(f"casework is installed without its {kind} ({found}): reinstall the package")
     return found

@@ -16,13 +16,13 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 from gettext import NullTranslations
-from importlib.resources import files
-from pathlib import Path
 
 from babel.dates import format_date
 from babel.support import Translations
 
-DIRECTORY = Path(str(files("casework"))) / "translations"
+from ..resources import path
+
+DIRECTORY = path("translations")
 DOMAIN = "messages"
 FALLBACK = "EN"
 
