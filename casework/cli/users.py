@@ -47,3 +47,28 @@ def declare_conflict(email: str, candidate_email: str, reason: str) -> None:
         accounts.declare_conflict(session, user, candidate, reason, actor=ACTOR)
         pair = f"{user.email} / {candidate.email}"
     click.echo(f"conflict of interest recorded: {pair}")
+
+
+@user_group.command("join-board")
+@click.argument("email")
+@click.argument("reference")
+def join_board(email: str, reference: str) -> None:
+    """A board member sits on the selection board of notice REFERENCE from now on (audited)."""
+    with transaction() as session:
+        user = accounts.find_user(session, email)
+        accounts.add_board_membership(session, user, reference, actor=ACTOR)
+        line = f"{user.email} sits on the board of {reference}"
+    click.echo(line)
+
+
+@user_group.command("leave-board")
+@click.argument("email")
+@click.argument("reference")
+@click.option("--reason", required=True, help="Why (the audit trail).")
+def leave_board(email: str, reference: str, reason: str) -> None:
+    """A board member leaves the selection board of notice REFERENCE (keeping at least one board)."""
+    with transaction() as session:
+        user = accounts.find_user(session, email)
+        accounts.remove_board_membership(session, user, reference, actor=ACTOR, reason=reason)
+        line = f"{user.email} no longer sits on the board of {reference}"
+    click.echo(line)

@@ -133,3 +133,22 @@ def test_find_user_ignores_case_and_deactivated_accounts(session, board):
     with pytest.raises(AccountError, match="no active user 'm@board.eu'"):
         accounts.find_user(session, "m@board.eu")
     assert accounts.find_user(session, "m@board.eu", active=False) is member
+
+
+def test_board_membership_from_the_command_line_join_and_leave_audited(people):
+    with people.db.session_scope() as s:
+        second = f.publish(s, f.AST151).reference
+    people("user", "add", "member@board.eu", "--name", "Board member", "--role", "board-member",
+           "--board", people.notice)
+    assert people("user", "join-board", "member@board.eu", second).output == (
+        f"member@board.eu sits on the board of {second}\n")
+    again = people("user", "join-board", "member@board.eu", second, ok=False)
+    assert again.exit_code == 1 and "already sits on the board" in again.output
+    out = people("user", "leave-board", "member@board.eu", people.notice, "--reason", "appointed elsewhere").output
+    assert out == f"member@board.eu no longer sits on the board of {people.notice}\n"
+    last = people("user", "leave-board", "member@board.eu", second, "--reason", "x", ok=False)
+    assert "is the only board of member@board.eu" in last.output and "(nothing was changed)" in last.output
+    with people.db.session_scope() as s:
+        user_id = s.scalar(select(User.id).where(User.email == "member@board.eu"))
+    assert [(a, r) for a, r, _, _ in _trail(people.db, user_id)][-2:] == [("join_board", None),
+                                                                          ("leave_board", "appointed elsewhere")]
