@@ -463,6 +463,11 @@ APPLICATION_COLUMNS = ("application", "email", "identity_key", "surname", "given
 APPLICATION_OPTIONAL = ("identity_valid_until", "validated_at")
 # the database columns (models.Candidate, models.Application)
 APPLICATION_NUMBER_MAX, IDENTITY_KEY_MAX, NAME_MAX = 40, 100, 200
+# An application number (AD-000001, AST-001216, A-1): ASCII letters and digits, '-', '_', '.', 1 to 40
+# characters, starting with a letter or a digit. Safe in a file name, a URL, a spreadsheet cell (no
+# formula: '=', '+', '-', '@' cannot start it) and a terminal; it never holds '@', so a key with one is
+# an e-mail address (history.find_candidate).
+APPLICATION_NUMBER_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 
 
 def import_applications(session: Session, notice: Notice, path: Path, *, actor: str,
@@ -481,6 +486,9 @@ def import_applications(session: Session, notice: Notice, path: Path, *, actor: 
             if not row[column]:
                 raise row.fail(column, "is empty")
         number = _text(row, "application", APPLICATION_NUMBER_MAX)
+        if not APPLICATION_NUMBER_PATTERN.fullmatch(number):
+            raise row.fail("application", "not an application number (letters, digits, '-', '_', '.', at "
+                           f"most {APPLICATION_NUMBER_MAX} characters, starting with a letter or a digit)")
         identity_key = _text(row, "identity_key", IDENTITY_KEY_MAX)
         surname, given_names = _text(row, "surname", NAME_MAX), _text(row, "given_names", NAME_MAX)
         email = _email(row)

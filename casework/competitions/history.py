@@ -23,7 +23,9 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def find_candidate(session: Session, key: str) -> Candidate | None:
-    """The candidate with that e-mail address (in any case), or behind that application number."""
+    """The candidate with that e-mail address (in any case), or behind that application number. A key
+    with an '@' is an e-mail address: an application number never holds one
+    (``files.APPLICATION_NUMBER_PATTERN``, checked at import)."""
     key = key.strip()
     if "@" in key:
         return session.scalar(select(Candidate).where(func.lower(Candidate.email) == key.lower()))

@@ -551,8 +551,8 @@ def test_an_amendment_dated_after_today_is_refused(session, frozen):
 @pytest.mark.parametrize("received_at, message", [
     (datetime(2099, 12, 1, 9, tzinfo=UTC), r"^the request's receipt 2099-12-01T09:00:00\+00:00 is in the future"),
     (datetime(2022, 4, 8, 9, 0, 1, tzinfo=UTC), r"is in the future"),                 # one second ahead
-    (datetime(1900, 1, 1, tzinfo=UTC), r"^the request's receipt 1900-01-01T00:00:00\+00:00 is before the notice "
-                                       r"was published \(2022-02-17\)$"),
+    (datetime(1900, 1, 1, tzinfo=UTC), (r"^the request's receipt 1900-01-01T00:00:00\+00:00 is before the notice "
+                                        r"was published \(2022-02-17\)$")),
     (datetime(2022, 2, 16, 22, 59, tzinfo=UTC), r"before the notice was published"),  # 23:59 on 16 February, Brussels
 ])
 def test_a_name_request_received_in_the_future_or_before_the_notice_is_refused(session, frozen, received_at, message):
@@ -596,3 +596,35 @@ def test_results_taken_after_today_are_refused(session, frozen, tmp_path):
         record_mark(session, a, "case-study", 5, datetime(2023, 10, 10).date())
     path = write_csv(tmp_path / "r.csv", RESULT_HEADER, [mcq_row("A-1", "verbal", 20, 10, taken_on="2023-10-09")])
     assert files.import_results(session, notice, path) == 1
+
+
+# --- application numbers: a documented pattern ----------------------------------------------
+
+@pytest.mark.parametrize("number", [
+    "=HYPERLINK(1)", "X/../9", "+1", "-1", "@SUM(A1)", "A@1", "a-1@example.eu", ".hidden", "_A", "A 1", "A/1",
+    "A\\1", "A:1", "A,1", "Ä-1", "A\u202e1", "A" * 41,
+])
+def test_an_application_number_outside_the_pattern_is_refused(session, frozen, tmp_path, number):
+    notice = f.publish(session, f.AD402)
+    path = write_csv(tmp_path / "apps.csv", APP_HEADER, [application_row("A-1"),
+                                                         _with(application_row("A-2"), application=number)])
+    savepoint = session.begin_nested()
+    with pytest.raises(files.ImportFileError, match=r"^line 3, column application: (not an application number "
+                                                    r"\(letters, digits, '-', '_', '\.', at most 40 characters, "
+                                                    r"starting with a letter or a digit\)|longer than 40 characters"
+                                                    r"|a control character \(U\+202E\) is not allowed)$"):
+        files.import_applications(session, notice, path, actor=f.ACTOR)
+    savepoint.rollback()
+    assert _counts(session) == (0, 0)
+
+
+def test_the_numbers_of_the_demo_and_the_tests_follow_the_pattern_and_never_hold_an_at_sign(session, frozen, tmp_path):
+    from casework.competitions.history import find_candidate
+    for number in ("AD-000001", "AST-001216", "A-1", "H-1", "APP-000012", "AD398-000001", "x.y_z-9", "9" * 40):
+        assert files.APPLICATION_NUMBER_PATTERN.fullmatch(number), number
+        assert "@" not in number
+    notice = f.publish(session, f.AD402)
+    path = write_csv(tmp_path / "apps.csv", APP_HEADER, [application_row("AST-001216"), application_row("A.1_b")])
+    assert files.import_applications(session, notice, path, actor=f.ACTOR) == 2
+    by_number, by_email = find_candidate(session, "AST-001216"), find_candidate(session, "AST-001216@Example.eu")
+    assert by_number is not None and by_number is by_email
