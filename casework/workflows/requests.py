@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -51,6 +52,8 @@ ABOUT_A_TEST = (CaseType.NEUTRALISATION, CaseType.TECHNICAL_ISSUE)      # P1, P2
 YES, NO = ("yes", "true", "1"), ("no", "false", "0")
 # details that filing or the steps write themselves: the field of the request to use instead, if any
 RESERVED_DETAILS = {"test": "test", "sat_on": "sat_on", "decision": None, "analysis": None}
+MAX_ID = 2**63 - 1          # the largest row id (BIGINT); a decision id given as text is checked against it
+MAX_NAMED = 5               # application numbers a refusal names for a candidate
 # how refusals name the fields of a request: a form's words; `casework case file` passes its options
 FIELDS = {"decision": "the contested decision", "notice": "the notice", "candidate": "the candidate",
           "test": "the test", "sat_on": "the day the test was sat", "received_at": "the date of receipt",
@@ -200,8 +203,24 @@ def _sat_on(text: str | None, names: Mapping[str, str]) -> date | None:
     return day
 
 
-def _who(candidate: Candidate) -> str:
-    return f"{candidate.full_name} <{candidate.email}>"
+def _who(session: Session, candidate: Candidate) -> str:
+    """The candidate as a refusal names them: by their application numbers, never by name or address (a
+    refusal is printed, logged and shown on a form)."""
+    numbers = sorted(session.scalars(select(Application.number).where(Application.candidate_id == candidate.id)))
+    if not numbers:
+        return "the candidate (no application)"
+    shown = ", ".join(numbers[:MAX_NAMED]) + (f" and {len(numbers) - MAX_NAMED} more" if len(numbers) > MAX_NAMED else "")
+    return f"the candidate of application{'s' if len(numbers) > 1 else ''} {shown}"
+
+
+def _database_id(text: str) -> int | None:
+    """``text`` as the id of a row (1 to 2**63 - 1, a database BIGINT), or None when it cannot be one: a
+    text of another shape or size never reaches the database (a Python integer beyond 64 bits overflows
+    the driver)."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
 
 
 def _candidate(session: Session, actor: Actor, key: str | None, names: Mapping[str, str]) -> Candidate | None:
@@ -242,7 +261,7 @@ def _subject(session: Session, actor: Actor, candidate: Candidate | None, decisi
                               "(an e-mail address or an application number)")
         application = history.application_on(session, candidate, notice)
         if application is None:
-            raise MissingData(f"{_who(candidate)} has no application to {notice.reference}")
+            raise MissingData(f"{_who(session, candidate)} has no application to {notice.reference}")
         return application, None
     if actor.role is not Role.CANDIDATE:
         raise MissingData(f"the legal team registers a request about an application: give {names['decision']}, "
@@ -254,8 +273,8 @@ def _decision(session: Session, actor: Actor, candidate: Candidate | None, decis
               names: Mapping[str, str]) -> tuple[Application, Decision]:
     """R2: the contested decision, on an application of ``candidate``. A candidate is told the same
     whether a decision is someone else's or does not exist."""
-    number = decision_id.isascii() and decision_id.isdigit() and len(decision_id) <= 18   # a database integer
-    decision = history.find_decision(session, int(decision_id)) if number else None
+    number = _database_id(decision_id)
+    decision = history.find_decision(session, number) if number is not None else None
     mine = decision is not None and (candidate is None or decision.application.candidate_id == candidate.id)
     hint = f" ({names['decision_ids']})" if names["decision_ids"] else ""
     if not mine and actor.role is Role.CANDIDATE:
@@ -263,5 +282,5 @@ def _decision(session: Session, actor: Actor, candidate: Candidate | None, decis
     if decision is None:
         raise MissingData(f"no decision {decision_id!r}{hint}")
     if not mine:
-        raise MissingData(f"decision #{decision.id} is not on an application of {_who(candidate)}")
+        raise MissingData(f"decision #{decision.id} is not on an application of {_who(session, candidate)}")
     return decision.application, decision

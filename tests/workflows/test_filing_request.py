@@ -289,7 +289,7 @@ def test_what_the_legal_team_names_must_exist_and_fit(session, w, kw, error, wor
 
 def test_the_decision_must_be_the_named_candidates(session, w):
     refused(session, w.legal, review(w, candidate=w.inside.number), MissingData,
-            f"decision #{w.exclusion.id} is not on an application of {w.inside.candidate.full_name} <")
+            f"decision #{w.exclusion.id} is not on an application of the candidate of application {w.inside.number}")
     refused(session, w.legal, review(w, decision=None, notice=REF, candidate="nobody@example.eu"), MissingData,
             "--candidate: no candidate with the e-mail or application number 'nobody@example.eu'", CLI)
     refused(session, w.legal, review(w, decision=None), MissingData,
@@ -300,7 +300,7 @@ def test_a_candidate_without_an_application_to_the_notice(session, w):
     other = f.publish(session, f.AST151)
     refused(session, w.legal, FilingRequest("technical-issue", notice=other.reference, candidate=w.out.number,
                                             details={"description": "d"}), MissingData,
-            f"{w.out.candidate.full_name} <{w.out.candidate.email}> has no application to {other.reference}")
+            f"the candidate of application {w.out.number} has no application to {other.reference}")
 
 
 def test_empty_fields_of_a_form_are_not_given(session, w):
@@ -354,3 +354,34 @@ def test_the_notice_at_filing_is_in_the_candidates_language(session, w):
 def test_the_default_words_name_every_field():
     assert set(FIELDS) == {"decision", "notice", "candidate", "test", "sat_on", "received_at", "decision_ids"}
     assert set(CLI) == set(FIELDS)
+
+
+def test_a_refusal_names_the_candidate_by_application_number_never_by_name_or_address(session, w):
+    """Issue 10 §6: a refusal is printed, logged and shown on a form: no name, no e-mail address."""
+    other = f.publish(session, f.AST151)
+    person = w.inside.candidate
+    for request in (review(w, candidate=w.inside.number), review(w, candidate=person.email),
+                    FilingRequest("technical-issue", notice=other.reference, candidate=w.inside.number,
+                                  details={"description": "d"})):
+        message = refused(session, w.legal, request, MissingData, f"the candidate of application {w.inside.number}")
+        for private in (person.surname, person.given_names, person.email, person.email.partition("@")[0]):
+            assert private not in message, message
+
+
+@pytest.mark.parametrize("given", ["99999999999999999999999", str(2**63), "0", "00", "-1", "+1", "1e3", "١٢",
+                                   " 1 2 ", "9" * 10_000])
+def test_a_decision_id_outside_a_database_integer_never_reaches_the_database(session, w, given, monkeypatch):
+    from casework.competitions import history
+    asked = []
+    monkeypatch.setattr(history, "find_decision", lambda s, i: asked.append(i))
+    refused(session, w.legal, review(w, decision=given), MissingData, "no decision")
+    assert asked == []
+
+
+def test_a_decision_id_up_to_the_largest_database_integer_is_looked_up(session, w, monkeypatch):
+    from casework.competitions import history
+    asked = []
+    monkeypatch.setattr(history, "find_decision", lambda s, i: asked.append(i))
+    for given in (str(2**63 - 1), "0" * 18 + "7"):
+        refused(session, w.legal, review(w, decision=given), MissingData, "no decision")
+    assert asked == [2**63 - 1, 7]          # leading zeros: the same number
