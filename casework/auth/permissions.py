@@ -5,6 +5,13 @@ cases through :func:`visible_cases`, which selects exactly the cases :func:`can_
 test checks that the two agree). :func:`may_act` is the acting check of
 :func:`casework.workflows.apply`. The matrix, with its reasons, is docs/permissions.md.
 
+What someone sees OF a case they may see is :func:`case_view_for` (a view's one call): the full
+view of :func:`casework.cases.queries.case_view` for the legal team, the system and the deciding
+board; the same with a board member shown as ``board`` for an EPSO officer or the appointing
+authority; for the candidate, what they filed and were sent and the bodies' acts — never the
+legal team's analysis, internal reasons and flags, the outer limit of a time limit (D5), or
+which board member acted (People and bodies). :func:`case_rows_for` does the same for lists.
+
 The checks are plain functions over an :class:`~casework.auth.actors.Actor` and the object; they
 answer "no" with ``False`` (deny by default: an object of a kind not listed here is never shown)
 and never raise for it. Only two answers need the database — a candidate's results (C13: what the
@@ -31,6 +38,7 @@ The rules (People and bodies; R1; C13; P5):
 """
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,9 +48,11 @@ from sqlalchemy import ColumnElement, Select, and_, false, select, true
 from sqlalchemy.orm import Session, object_session
 
 from .. import clock
+from ..cases import queries
 from ..cases.models import Case, CaseDocument, CaseMessage, DecidingBody
 from ..competitions.models import Application, Decision, PhaseClosure, Score, ScoreState, Status
 from ..competitions.notices import definition
+from ..deadlines.rules import ADMINISTRATION
 from .actors import Actor
 from .models import Role
 
@@ -245,3 +255,150 @@ def visible_cases(actor: Actor) -> Select[tuple[Case]]:
     """The cases ``actor`` may see, as a select to refine (filter, order, page) and run:
     ``session.scalars(visible_cases(actor).where(Case.state == ...))``."""
     return select(Case).where(case_filter(actor))
+
+
+# --- what each audience sees of a case ---------------------------------------------------------
+
+class Audience(enum.Enum):
+    """Who reads a case, for what they see of it (field level; docs/permissions.md)."""
+    CASE_FILE = "case-file"           # the system, the legal team, the board that decides: the file as kept
+    BOARD_AS_BODY = "board-as-body"   # EPSO officer, appointing authority: the file; a board member as "board"
+    CANDIDATE = "candidate"           # their correspondence and the bodies' acts; nothing internal
+
+
+def audience(actor: Actor) -> Audience | None:
+    """What ``actor`` sees of a case they may see (:func:`can_view` says which): None for an
+    administrator, who sees no case file."""
+    if actor.is_system or actor.in_legal_team or actor.role is Role.BOARD_MEMBER:
+        return Audience.CASE_FILE
+    if actor.role in (Role.EPSO_OFFICER, Role.APPOINTING_AUTHORITY):
+        return Audience.BOARD_AS_BODY
+    if actor.role is Role.CANDIDATE:
+        return Audience.CANDIDATE
+    return None
+
+
+# An actor as the trail records it ("<role>:<e-mail>", "system:<name>") shown as the role or body
+# it acted for: the words of DecidingBody for the bodies, "legal-team", "candidate", "system".
+_ACTING_FOR = {Role.CANDIDATE: "candidate", Role.LEGAL_OFFICER: "legal-team", Role.HEAD_OF_UNIT: "legal-team",
+               Role.EPSO_OFFICER: DecidingBody.EPSO.value, Role.BOARD_MEMBER: DecidingBody.BOARD.value,
+               Role.APPOINTING_AUTHORITY: DecidingBody.APPOINTING_AUTHORITY.value}
+_BOARD_MEMBER = f"{Role.BOARD_MEMBER.value}:"
+
+
+def acting_for(name: str | None) -> str | None:
+    """The role or body an actor name stands for (``board-member:x@…`` → ``board``); a name of no
+    known role → ``epso`` (the organisation), never the name itself."""
+    if name is None:
+        return None
+    prefix = name.partition(":")[0]
+    if prefix == "system":
+        return "system"
+    try:
+        return _ACTING_FOR.get(Role(prefix), DecidingBody.EPSO.value)
+    except ValueError:
+        return DecidingBody.EPSO.value
+
+
+# What a candidate is shown of a case; everything else of queries.case_view is the case file's
+# (deny by default: a field added to the case view reaches a candidate only once it is named here).
+CANDIDATE_FIELDS = ("reference", "type", "rule", "state", "deciding_body", "version", "language", "candidate",
+                    "application", "contested_decision", "parent", "filed_at", "registered_by_legal_team", "late",
+                    "lateness_seconds", "excuse", "outcome", "closed_at")
+# the deciding body's decision as the candidate learns it: outcome, date, ground and findings — the
+# reasons come with the reasoned reply (P3), which the legal team drafts from the decision
+CANDIDATE_DECISION = ("outcome", "on", "ground", "preparatory_steps")
+# details the legal team and the deciding body add to what the candidate filed: the analysis (D6, the
+# legal team's recommendation) and the decision (shown on its own, above)
+CASE_FILE_DETAILS = frozenset({"analysis", "decision"})
+# correspondence: what the candidate filed and what EPSO sent them via the account. A message of
+# any other kind (a note between the legal team and the board, when there are such) is the file's.
+CORRESPONDENCE = frozenset({"filing", "acknowledgement", "notice", "extension", "reply"})
+# documents: the evidence filed (by the candidate, or for them by the legal team) and what a reply gave
+CANDIDATE_DOCUMENTS = frozenset({"evidence", "reply"})
+# the steps of a case the candidate is told of (workflows.machines.MAILED; a test keeps them equal),
+# its filing, and what happens to a tracked court window or Ombudsman complaint (P6). Not the legal
+# team's internal steps (analysis, referral, rerouting, assignment, clock decisions, recomputation).
+CANDIDATE_EVENTS = frozenset({"file", "acknowledge", "decide", "reply", "reply_confirmatory", "extend", "confirm",
+                              "withdraw", "reopen", "implied_rejection", "implied_refusal", "close",
+                              "open", "lodge", "judge", "lapse"})
+
+
+def _board_as_body(value: Any) -> Any:
+    """Every board member's actor name in ``value`` (trail, decision, changes) as ``board``."""
+    if isinstance(value, str):
+        return DecidingBody.BOARD.value if value.startswith(_BOARD_MEMBER) else value
+    if isinstance(value, dict):
+        return {key: _board_as_body(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_board_as_body(item) for item in value]
+    return value
+
+
+def _candidate_deadline(row: dict[str, Any]) -> dict[str, Any]:
+    """D2, D5: the date to act by and how it was computed, without the outer limit — a later date,
+    which the deciding body weighs on a late filing and the candidate is never told to act by."""
+    outer = row.get("outer_limit")
+    beyond = outer if outer and outer != row.get("act_by") and outer != row.get("last_day") else None
+
+    def told(texts: list[str]) -> list[str]:
+        return [text for text in texts if beyond is None or beyond not in text]
+
+    computation = {key: value for key, value in (row.get("computation") or {}).items()
+                   if key not in ("outer_limit", "outer_limit_utc")}
+    for key in ("steps", "differences"):
+        if key in computation:
+            computation[key] = told(computation[key])
+    return {**{key: value for key, value in row.items() if key != "outer_limit"},
+            "steps": told(row["steps"]), "computation": computation}
+
+
+def _for_candidate(view: dict[str, Any]) -> dict[str, Any]:
+    decision, lateness = view.get("decision"), view.get("lateness")
+    return {
+        **{key: view[key] for key in CANDIDATE_FIELDS if key in view},
+        "filed_by": acting_for(view.get("filed_by")),
+        "lateness": lateness and {key: value for key, value in lateness.items() if key != "within_outer_limit"},
+        "details": {key: value for key, value in view.get("details", {}).items() if key not in CASE_FILE_DETAILS},
+        "decision": decision and {**{key: decision[key] for key in CANDIDATE_DECISION if key in decision},
+                                  "by": acting_for(decision.get("by"))},
+        "deadlines": [_candidate_deadline(row) for row in view.get("deadlines", [])
+                      if row.get("audience") != ADMINISTRATION],
+        "messages": [{**m, "author": acting_for(m["author"])} for m in view.get("messages", [])
+                     if m["kind"] in CORRESPONDENCE and m["direction"] in ("in", "out")],
+        "documents": [{**d, "added_by": acting_for(d["added_by"])} for d in view.get("documents", [])
+                      if d["kind"] in CANDIDATE_DOCUMENTS],
+        "trail": [{"at": e["at"], "actor": acting_for(e["actor"]), "action": e["action"], "from": e["from"],
+                   "to": e["to"]} for e in view.get("trail", []) if e["action"] in CANDIDATE_EVENTS],
+    }
+
+
+def redact(view: dict[str, Any], who: Audience) -> dict[str, Any]:
+    """What ``who`` sees of a case's full view (:func:`casework.cases.queries.case_view`)."""
+    if who is Audience.CASE_FILE:
+        return view
+    if who is Audience.BOARD_AS_BODY:
+        return _board_as_body(view)
+    return _board_as_body(_for_candidate(view))
+
+
+def case_view_for(session: Session, actor: Actor, case: Case) -> dict[str, Any] | None:
+    """The case as ``actor`` sees it — the one call of a view (CLI, portal): None when they may not
+    see it at all (:func:`can_view`), else :func:`casework.cases.queries.case_view` as their
+    :func:`audience` sees it (:func:`redact`)."""
+    who = audience(actor)
+    if who is None or not can_view(actor, case, session=session):
+        return None
+    return redact(queries.case_view(session, case), who)
+
+
+def case_rows_for(actor: Actor, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Lines of a case list (:func:`casework.cases.queries.case_row`, already limited to the cases
+    ``actor`` may see by :func:`case_filter`) as ``actor`` sees them: a candidate without the legal
+    team's flags (the triage notes of the filing)."""
+    who = audience(actor)
+    if who is None:
+        return []
+    if who is Audience.CANDIDATE:
+        return [{key: value for key, value in row.items() if key != "flags"} for row in rows]
+    return rows

@@ -5,7 +5,9 @@ functions, so no query logic lives in a command or a view.
 The view of a case is everything the people handling it are shown: state, type and rule, deciding
 body (R1), the contested decision (R2), filing and lateness (D6: in days, and in hours where the
 limit ends at an hour of the day), each deadline with its explanation (D6), the outcome and the
-reasons, the messages exchanged, the documents and the audit trail.
+reasons, the messages exchanged, the documents and the audit trail. That is the case file as the
+legal team keeps it; what each audience sees of it (a candidate: no analysis, no internal reasons,
+the board as a body) is :func:`casework.auth.permissions.case_view_for`, the layer above.
 """
 from __future__ import annotations
 
@@ -41,15 +43,17 @@ def find_case(session: Session, reference: str) -> Case | None:
 
 
 def deadline_data(row: CaseDeadline) -> dict[str, Any]:
-    """D6: a deadline with its explanation — the date to act by (D2, D5), the last day the law gives,
-    the outer limit weighed on a late filing, the rule's source and every step of the computation."""
+    """D6: a deadline with its explanation — who must act by it (``audience``: the candidate or the
+    administration), the date to act by (D2, D5), the last day the law gives, the outer limit weighed
+    on a late filing, the rule's source and every step of the computation."""
     computation = row.computation or {}
+    rule = computation.get("rule") or {}
     last_day = _iso(row.last_day)
-    return {"name": row.name, "rule": row.rule, "status": row.status.value, "last_day": last_day,
+    return {"name": row.name, "rule": row.rule, "audience": computation.get("audience") or rule.get("audience"),
+            "status": row.status.value, "last_day": last_day,
             "act_by": computation.get("act_by", last_day), "outer_limit": computation.get("outer_limit", last_day),
             "due_at": _iso(row.due_at), "met_at": _iso(row.met_at),
-            "source": (computation.get("rule") or {}).get("source"),
-            "time_of_day": (computation.get("rule") or {}).get("time_of_day"),
+            "source": rule.get("source"), "time_of_day": rule.get("time_of_day"),
             "steps": list(computation.get("steps", [])), "computation": computation}
 
 

@@ -1,0 +1,203 @@
+"""What each audience sees OF a case (casework.auth.permissions.case_view_for; docs/permissions.md,
+"What each audience sees of a case").
+
+A request for review of a board exclusion is walked through the legal team's analysis (an internal
+recommendation with its reason), the referral, the decision of a named board member and the
+reasoned reply. The candidate sees the state, the board as the body that decided, the outcome and
+the reply — never the analysis, the board's internal statement, or which member acted (People and
+bodies: board deliberations are confidential; candidates reach members only via EPSO). The legal
+team sees the file as kept; a board member in conflict with the candidate sees no case.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from casework.auth import permissions
+from casework.auth.models import Role
+from casework.auth.permissions import Audience, case_view_for, redact
+from casework.cases import queries
+from casework.cases.models import CaseMessage, CaseType
+from casework.workflows import Upload, apply, file_case
+from casework.workflows.machines import MAILED, STEPS
+
+from ..competitions import factories as f
+from ..workflows import people
+
+INTERNAL = "internal note: the grounds look like a value judgment, recommend inadmissible"
+BOARD_REASON = "the board finds the diploma was correctly dated 2018"
+REPLY = "Your request for review is rejected: the diploma awarded in 2018 is after the experience counted."
+GROUNDS = "my diploma was awarded in 2008, not 2018"
+WORKFLOWS = Path(permissions.__file__).resolve().parents[1] / "workflows"
+
+
+def dumped(view) -> str:
+    return json.dumps(view, ensure_ascii=False)
+
+
+@pytest.fixture
+def walked(session, frozen):
+    """AD/398/22 field 1: a candidate excluded by the board at eligibility on Wednesday 23 March
+    2022, so that the 10 calendar days of P3 end on Saturday 2 April (act by 2 April; Reg 1182/71
+    Art 3(4) would take it to Monday 4 April, the outer limit, D5). The review is filed on 25
+    March with one piece of evidence, and walked to the reply."""
+    notice = f.publish(session, only_fields=("1",), places={"1": 2})
+    [f.apply(session, notice) for _ in range(2)]
+    out = f.apply(session, notice, profile=f.profile("degree-4y", "2018-06-30", f.job("2010-01-01")))
+    f.after_deadline(frozen, notice)
+    frozen.advance(days=1)
+    f.close(session, notice, "application", "eligibility")
+    session.refresh(out)
+    frozen.advance(days=2)
+    candidate = people.candidate(session, out)
+    case = file_case(session, candidate, CaseType.REVIEW, application=out, decision=f.last_decision(session, out),
+                     details={"grounds": GROUNDS}, documents=[Upload("diploma.txt", b"awarded 2008", "text/plain")])
+    team = people.team(session, notice)
+    apply(session, case, "acknowledge", team.legal)
+    apply(session, case, "analyse", team.legal, recommendation="inadmissible", ground="value-judgment",
+          reason=INTERNAL)
+    apply(session, case, "refer", team.legal)
+    apply(session, case, "decide", team.board, outcome="rejected", reason=BOARD_REASON)
+    apply(session, case, "reply", team.legal, body=REPLY)
+    return case, candidate, team, notice, out
+
+
+def test_the_candidate_sees_the_outcome_and_the_reply_not_the_analysis_nor_the_member(session, walked):
+    case, candidate, team, _, _ = walked
+    view = case_view_for(session, candidate, case)
+    text = dumped(view)
+    for secret in (INTERNAL, BOARD_REASON, team.board.name, team.board.name.partition(":")[2], team.legal.name,
+                   team.legal.name.partition(":")[2], "board-member", "value-judgment", "analysis"):
+        assert secret not in text, secret
+    assert (view["state"], view["outcome"], view["deciding_body"]) == ("replied", "rejected", "board")
+    assert view["decision"] == {"outcome": "rejected", "on": case.details["decision"]["on"], "by": "board"}
+    assert "analysis" not in view and "reasons" not in view and "flags" not in view
+    assert view["details"] == {"grounds": GROUNDS}
+    assert any(m["kind"] == "reply" and m["body"] == REPLY and m["author"] == "legal-team" for m in view["messages"])
+    assert (view["messages"][0]["kind"], view["messages"][0]["direction"]) == ("filing", "in")
+    assert [(e["action"], e["actor"]) for e in view["trail"]] == [
+        ("file", "candidate"), ("acknowledge", "legal-team"), ("decide", "board"), ("reply", "legal-team")]
+    assert all(set(e) == {"at", "actor", "action", "from", "to"} for e in view["trail"])    # no reasons, no changes
+    assert [(d["kind"], d["name"], d["added_by"]) for d in view["documents"]] == [("evidence", "diploma.txt",
+                                                                                    "candidate")]
+    assert view["filed_by"] == "candidate"
+
+
+def test_the_legal_team_sees_the_file_as_kept(session, walked):
+    case, _, team, _, _ = walked
+    full = queries.case_view(session, case)
+    for member in (team.legal, team.head):
+        assert case_view_for(session, member, case) == full
+    text = dumped(full)
+    assert INTERNAL in text and BOARD_REASON in text and team.board.name in text and REPLY in text
+    assert full["analysis"]["reason"] == INTERNAL and full["decision"]["by"] == team.board.name
+    assert [e["action"] for e in full["trail"]] == ["file", "acknowledge", "analyse", "refer", "decide", "reply"]
+
+
+def test_the_board_deciding_sees_the_analysis_it_decides_with(session, walked):
+    """P3, D6: the legal team submits the request to the board with its analysis; the board decides."""
+    case, _, team, _, _ = walked
+    view = case_view_for(session, team.board, case)
+    assert view == queries.case_view(session, case)
+    assert view["analysis"]["reason"] == INTERNAL
+
+
+def test_a_board_member_in_conflict_and_the_administrator_get_no_case(session, walked):
+    """People and bodies: a member with a declared conflict does not handle the candidate's file; an
+    administrator sees no case file (unchanged: can_view)."""
+    case, _, team, notice, out = walked
+    conflicted = people.declare_conflict(session, people.actor(session, Role.BOARD_MEMBER, boards=(notice,)), out)
+    assert case_view_for(session, conflicted, case) is None
+    assert case_view_for(session, people.actor(session, Role.ADMIN), case) is None
+    assert case_view_for(session, team.epso, case) is None            # R1: the board's case, not EPSO's
+    assert permissions.case_rows_for(conflicted, queries.case_list(session, visible=permissions.case_filter(
+        conflicted))) == []
+
+
+def test_outside_the_board_a_member_is_shown_as_the_board(session, walked):
+    """EPSO officers and the appointing authority see a file as the legal team does, but which member
+    of a board acted stays with the board (P5: individual members' views)."""
+    case, _, team, _, _ = walked
+    view = redact(queries.case_view(session, case), Audience.BOARD_AS_BODY)
+    text = dumped(view)
+    assert team.board.name not in text and "board-member:" not in text
+    assert view["decision"]["by"] == "board" and view["analysis"]["reason"] == INTERNAL
+    assert [e["actor"] for e in view["trail"] if e["action"] == "decide"] == ["board"]
+    assert view["trail"][-2]["changes"]["details"]["to"]["decision"]["by"] == "board"
+    assert permissions.audience(team.epso) is permissions.audience(team.director) is Audience.BOARD_AS_BODY
+
+
+def test_the_candidate_has_their_deadlines_without_the_outer_limit_nor_the_administrations(session, walked):
+    """D2, D5: the candidate is shown the date to act by, never the later outer limit the board weighs
+    on a late filing; D6: with its computation. The administration's own time limits (the
+    acknowledgement within 15 working days) are the file's."""
+    case, candidate, _, _, _ = walked
+    full = {d["name"]: d for d in queries.case_view(session, case)["deadlines"]}
+    assert (full["filing"]["act_by"], full["filing"]["outer_limit"]) == ("2022-04-02", "2022-04-04")
+    assert full["acknowledgement"]["audience"] == "administration"
+    mine = {d["name"]: d for d in case_view_for(session, candidate, case)["deadlines"]}
+    assert set(mine) == {name for name, d in full.items() if d["audience"] != "administration"}
+    filing = mine["filing"]
+    assert (filing["act_by"], filing["last_day"]) == ("2022-04-02", "2022-04-02")
+    assert "outer_limit" not in filing and "2022-04-04" not in dumped(filing)
+    assert filing["source"] and filing["steps"]
+    assert filing["steps"] == [s for s in full["filing"]["steps"] if "2022-04-04" not in s]
+    assert len(filing["steps"]) == len(full["filing"]["steps"]) - 1                 # the one naming it
+
+
+def test_a_late_filing_within_the_outer_limit_is_the_deciding_bodys_to_weigh(session, frozen, walked):
+    """D6: a filing on Monday 4 April is late (recorded, not refused); that it came within the outer
+    limit is for the board, not told to the candidate; the legal team's flags are the file's."""
+    case, candidate, _, _, out = walked
+    frozen.set(case.deadline("filing").due_at + timedelta(days=1, hours=9))       # Monday 4 April, 09:00
+    review = file_case(session, candidate, CaseType.REVIEW, application=out, decision=case.decision,
+                       details={"grounds": GROUNDS})
+    assert "within-outer-limit" in review.flags and review.late
+    view = case_view_for(session, candidate, review)
+    assert view["late"] and view["lateness"]["days"] == 2
+    assert "within_outer_limit" not in view["lateness"] and "within-outer-limit" not in dumped(view)
+    rows = permissions.case_rows_for(candidate, queries.case_list(session, visible=permissions.case_filter(
+        candidate)))
+    assert {r["reference"] for r in rows} >= {review.reference, case.reference}
+    assert all("flags" not in r for r in rows)
+    assert queries.case_view(session, review)["lateness"]["within_outer_limit"]
+
+
+def test_a_message_of_a_kind_not_correspondence_is_not_the_candidates(session, walked):
+    """Deny by default: a note between the legal team and the board (no such kind exists yet) is the
+    file's; the candidate's correspondence is what they filed and what EPSO sent them."""
+    case, candidate, team, _, _ = walked
+    session.add(CaseMessage(case=case, direction="out", kind="board-note", language="EN", author=team.legal.name,
+                            body="for the board only", at=case.closed_at))
+    session.flush()
+    assert "for the board only" in dumped(case_view_for(session, team.legal, case))
+    assert "for the board only" not in dumped(case_view_for(session, candidate, case))
+
+
+# --- the lists stay equal to what the workflows write ------------------------------------------
+
+def _source() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(WORKFLOWS.glob("*.py")))
+
+
+def test_every_message_and_document_the_workflows_write_is_the_candidates():
+    text = _source()
+    messages = set(re.findall(r'(?:\.send|_write)\((?:run, )?"([a-z-]+)"', text))
+    messages |= set(re.findall(r'CaseMessage\([^)]*?kind="([a-z-]+)"', text, re.DOTALL))
+    documents = set(re.findall(r'attach\([^)]*?kind="([a-z-]+)"', text, re.DOTALL))
+    assert messages == permissions.CORRESPONDENCE
+    assert documents == permissions.CANDIDATE_DOCUMENTS
+
+
+def test_the_candidates_events_are_the_steps_they_are_told_of():
+    """machines.MAILED (the steps mailed to the candidate) and the tracked remedies' steps; the rest
+    of the steps are the legal team's internal ones."""
+    triggers = {st.trigger for steps in STEPS.values() for st in steps}
+    remedy = {st.trigger for st in STEPS[CaseType.REMEDY]}
+    assert MAILED <= permissions.CANDIDATE_EVENTS
+    assert permissions.CANDIDATE_EVENTS & triggers == MAILED | (remedy - {"decide_clock", "assign"})
+    assert triggers - permissions.CANDIDATE_EVENTS == {"analyse", "refer", "reroute", "decide_clock", "assign"}
