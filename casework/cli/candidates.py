@@ -83,6 +83,7 @@ def show_candidate(key: str, email: str | None, as_json: bool) -> None:
             view = queries.candidate_view(session, candidate,
                                           visible=lambda obj: permissions.can_view(actor, obj, session=session),
                                           visible_cases=permissions.case_filter(actor))
+            view["cases"] = permissions.case_rows_for(actor, view["cases"])     # as they see them
             if not view["applications"] and not view["cases"]:
                 raise unknown          # what the user may not see does not exist for them
     if as_json:

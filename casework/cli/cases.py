@@ -137,13 +137,13 @@ def file_command(type_name: str, email: str, decision_id: str | None, notice_ref
 @click.option("--state", type=click.Choice([s.value for s in CaseState]))
 @click.option("--candidate", "candidate_key", metavar="EMAIL|APPLICATION", help="Only this candidate's cases.")
 @click.option("--notice", "notice_ref", metavar="REF", help="Only cases about applications to this notice.")
-@click.option("--as", "email", help="Only the cases this user may see.")
+@click.option("--as", "email", help="Only the cases this user may see, as they see them (a candidate: no flags).")
 @click.option("--json", "as_json", is_flag=True)
 def list_cases(case_type: str | None, state: str | None, candidate_key: str | None, notice_ref: str | None,
                email: str | None, as_json: bool) -> None:
     """Cases, newest first (at most 500), with their state and deciding body."""
     with transaction() as session:
-        visible = email and permissions.case_filter(actor_for(session, accounts.find_user(session, email)))
+        actor = email and actor_for(session, accounts.find_user(session, email))
         candidate = None
         if candidate_key is not None:
             candidate = history.find_candidate(session, candidate_key)
@@ -151,12 +151,15 @@ def list_cases(case_type: str | None, state: str | None, candidate_key: str | No
                 raise MissingData(f"no candidate with the e-mail or application number {candidate_key!r}")
         rows = queries.case_list(session, case_type=case_type and CaseType(case_type),
                                  state=state and CaseState(state), candidate=candidate,
-                                 notice=notice_ref and find_notice(session, notice_ref), visible=visible)
+                                 notice=notice_ref and find_notice(session, notice_ref),
+                                 visible=actor and permissions.case_filter(actor))
+        if actor:
+            rows = permissions.case_rows_for(actor, rows)
     if as_json:
         click.echo(json_text(rows))
         return
     for row in rows:
-        flags = f"  [{', '.join(row['flags'])}]" if row["flags"] else ""
+        flags = f"  [{', '.join(row['flags'])}]" if row.get("flags") else ""
         click.echo(f"{row['reference']}  {row['state']:<18} {row['deciding_body']:<21}{flags}")
 
 
@@ -168,6 +171,8 @@ def _lateness_text(late: dict[str, Any]) -> str:
 
 
 def _print_case(data: dict[str, Any], email: str | None) -> None:
+    """The case as ``data`` gives it: the full view, or what one audience sees of it (a candidate's
+    has no flags, analysis, reasons or outer limits: permissions.case_view_for)."""
     out = click.echo
     out(f"{data['reference']} ({data['rule']} {data['type']}): {data['state']}, decided by {data['deciding_body']}")
     out(f"  candidate    {one_line(data['candidate']['name'])} <{one_line(data['candidate']['email'])}>")
@@ -185,14 +190,14 @@ def _print_case(data: dict[str, Any], email: str | None) -> None:
     if late is not None:
         text = _lateness_text(late) if late["late"] else "in time"
         if late["late"]:
-            text += "; within the outer limit" if late["within_outer_limit"] else ""
+            text += "; within the outer limit" if late.get("within_outer_limit") else ""
             text += f"; excuse: {late['excuse'] or 'none yet'}"
         out(f"  lateness     {text}")
-    if data["flags"]:
+    if data.get("flags"):
         out(f"  flags        {', '.join(one_line(f) for f in data['flags'])}")
     for d in data["deadlines"]:
         dates = f"act by {d['act_by']}, last day {d['last_day']}"
-        if d["outer_limit"] != d["last_day"]:
+        if d.get("outer_limit", d["last_day"]) != d["last_day"]:
             dates += f", outer limit {d['outer_limit']}"
         out(f"  deadline     {d['name']} ({d['rule']}): {d['status']}, {dates}")
         for step in d["steps"]:
@@ -203,9 +208,10 @@ def _print_case(data: dict[str, Any], email: str | None) -> None:
         ground = f" (ground: {one_line(decision['ground'])})" if decision.get("ground") else ""
         reason = f": {one_line(decision['reason'])}" if decision.get("reason") else ""
         out(f"  outcome      {one_line(data['outcome'])}{ground}{by}{reason}")
-    if data["analysis"]:
+    if data.get("analysis"):
         a = data["analysis"]
-        out(f"  analysis     {one_line(a.get('recommendation'))} by {one_line(a.get('by'))}: {one_line(a.get('reason'))}")
+        out(f"  analysis     {one_line(a.get('recommendation'))} by {one_line(a.get('by'))}: "
+            f"{one_line(a.get('reason'))}")
     for m in data["messages"]:
         arrow = "from" if m["direction"] == "in" else "to candidate, by"
         out(f"  message      {local_minute(m['at'])} {m['kind']} {arrow} {one_line(m['author'])} ({m['language']})")
@@ -215,27 +221,31 @@ def _print_case(data: dict[str, Any], email: str | None) -> None:
         out(f"  document     #{d['id']} {d['kind']}: {one_line(d['name'])}, {d['size']} bytes, {d['media_type']}, "
             f"sha256 {d['sha256']}")
     for e in data["trail"]:
-        reason = f" ({one_line(e['reason'])})" if e["reason"] else ""
-        out(f"  trail        {local_minute(e['at'])} {one_line(e['actor'])}: {e['action']} {e['from'] or ''} -> {e['to']}"
-            + reason)
+        reason = f" ({one_line(e['reason'])})" if e.get("reason") else ""
+        out(f"  trail        {local_minute(e['at'])} {one_line(e['actor'])}: {e['action']} {e['from'] or ''} -> "
+            f"{e['to']}{reason}")
     if "may" in data:
         out(f"  {one_line(email)} may: {', '.join(data['may']) or 'nothing now'}")
 
 
 @case_group.command("show")
 @click.argument("reference")
-@click.option("--as", "email", help="As this user: shown only if they may see it, with the steps they may take now.")
+@click.option("--as", "email", help="As this user: shown only if they may see it, as much of it as they may see "
+                                    "(a candidate: no internal analysis or reasons, the board as a body), with "
+                                    "the steps they may take now.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable, with full deadline computations.")
 def show_case(reference: str, email: str | None, as_json: bool) -> None:
     """A case: state, deciding body, filing and lateness, deadlines with how they were computed (D6),
-    outcome and reasons, messages, documents, trail."""
+    outcome and reasons, messages, documents, trail. Without --as: the whole file (the legal team's)."""
     with transaction() as session:
         case = find_case(session, reference)
-        actor = email and actor_for(session, accounts.find_user(session, email))
-        if actor and not permissions.can_view(actor, case, session=session):
-            raise WorkflowError(f"no case {reference!r} that {email} may see")   # can_view (R1, P5)
-        data = queries.case_view(session, case)
-        if actor:
+        if email is None:
+            data = queries.case_view(session, case)
+        else:
+            actor = actor_for(session, accounts.find_user(session, email))
+            data = permissions.case_view_for(session, actor, case)
+            if data is None:
+                raise WorkflowError(f"no case {reference!r} that {email} may see")   # can_view (R1, P5)
             data["may"] = [st.trigger for st in available(session, case, actor)]
     if as_json:
         click.echo(json_text(data))
