@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy import case as sql_case
+from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
 from .. import audit, clock
@@ -110,13 +111,32 @@ def act(session: Session, event: DueEvent, worker: str, *, isolated: bool) -> tu
         if not isolated:
             raise
         event.attempts += 1
-        error = f"{type(exc).__name__}: {exc}"
+        error = failure(exc)
         log.warning("due event failed", extra={"worker": worker, "event": event.key, "error": error})
         if event.attempts >= MAX_ATTEMPTS:
             return EventStatus.FAILED.value, error
         event.due_at = clock.now() + RETRY_AFTER * 2 ** (event.attempts - 1)
         event.outcome = error
         return "retried", error
+
+
+MAX_FAILURE = 300       # characters of a failure recorded on a row
+
+
+def failure(exc: BaseException) -> str:
+    """What a failed row records (``due_events.outcome``, the audit trail, the log): the exception's type
+    and, for a database error, the first line of the driver's message, which names the constraint
+    (``UNIQUE constraint failed: candidates.email``, ``duplicate key value violates unique constraint
+    "candidates_email_key"``) — never the exception's text, which carries the SQL parameters (e-mail
+    addresses, names) and whatever a message was built from. A DataError records its type only: its
+    first line may quote the value (``invalid input syntax for type integer: "…"``)."""
+    kind = type(exc).__name__
+    if isinstance(exc, DBAPIError) and not isinstance(exc, DataError) and exc.orig is not None:
+        lines = str(exc.orig).strip().splitlines()
+        if lines:
+            first = "".join(c if c.isprintable() else " " for c in lines[0])
+            return f"{kind}: {first}"[:MAX_FAILURE]
+    return kind
 
 
 _MARK = update(DueEvent).where(DueEvent.id == bindparam("row_id")).values(

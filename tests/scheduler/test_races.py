@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select, text
 
 from casework.agenda.calendars import record_year
+from casework.agenda.models import DueEvent, EventStatus
 from casework.cases.models import Case, CaseState, CaseType, DeadlineStatus
 from casework.deadlines import CalendarYear, Holiday, default_calendars
 from casework.notifications.models import OutboxMessage
 from casework.scheduler import sweeps
-from casework.agenda.models import DueEvent, EventStatus
 from casework.scheduler.sweeps import sweep
 
 from . import scenes
@@ -37,7 +37,7 @@ def test_p4_a_concurrent_edit_of_the_case_delays_the_implied_rejection_never_ski
     monkeypatch.setattr(sweeps, "claim", claim)
     with db.session_scope() as s:
         row = s.scalar(select(DueEvent).where(DueEvent.case_id == case_id, DueEvent.kind == "implied-rejection"))
-        assert (row.status, row.attempts) == (EventStatus.PENDING, 1) and "changed by someone else" in row.outcome
+        assert (row.status, row.attempts) == (EventStatus.PENDING, 1) and row.outcome == "ConflictError"
     frozen.advance(hours=1)
     sweep(db, worker="w")
     with db.session_scope() as s:
