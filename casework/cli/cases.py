@@ -259,17 +259,12 @@ def show_case(reference: str, email: str | None, as_json: bool) -> None:
 @click.option("--as", "email", required=True, help="The user acting (their rights are checked).")
 @click.option("--data", "-d", "pairs", multiple=True, metavar="KEY=VALUE",
               help="reason=…, outcome=…, body=…, ground=…, excuse=…, recommendation=…, "
-                   "preparatory_steps=…, deadline=…, kind=…, period=…, on=…")
+                   "preparatory_steps=…, deadline=…, kind=…, period=…, on=…; a key given twice is refused")
 @click.option("--version", "expected_version", type=int, help="Refuse if the case moved past this version.")
 def apply_step(reference: str, trigger: str, email: str, pairs: tuple[str, ...], expected_version: int | None) -> None:
     """Take one step on a case, e.g. `case apply REV-2022-000042 acknowledge --as officer@…`."""
-    data = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--data")
-        data[key.strip()] = value
     with transaction() as session:
+        data = _pairs(pairs, "-d")                        # a key given twice is refused, not overwritten
         case = find_case(session, reference)
         actor = actor_for(session, accounts.find_user(session, email))
         before = case.state.value

@@ -132,3 +132,14 @@ def test_lists_as_the_candidate_without_the_legal_teams_flags(cli, world):
     legal = json.loads(cli("candidate", "show", world.out_number, "--as", world.legal, "--json").stdout)["cases"]
     assert [c["flags"] for c in legal if c["reference"] == late] == [["late"]]
 
+
+def test_case_apply_refuses_a_key_given_twice(cli, world):
+    """The same -d parser as `case file`: a repeated key is refused, not silently overwritten."""
+    reference = cli("case", "file", "review", "--as", world.out, "--decision", world.exclusion,
+                    "-d", "grounds=g").stdout.strip()
+    before = cli.counts()
+    one_line_failure(cli("case", "apply", reference, "acknowledge", "--as", world.legal, "-d", "reason=a",
+                         "-d", "reason=b", ok=False), "-d: reason is given twice")
+    one_line_failure(cli("case", "apply", reference, "acknowledge", "--as", world.legal, "-d", "reason", ok=False),
+                     "-d: 'reason' is not KEY=VALUE")
+    assert cli.counts() == before
