@@ -15,7 +15,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .. import audit, clock
 from ..db import Base, Instant, JSONType
-from ..deadlines import CalendarSet, CalendarYear, default_calendars
+from ..deadlines import CalendarSet, CalendarYear, DeadlineError, default_calendars
+from ..text import bad_character
 from .models import DueEvent, EventStatus
 
 
@@ -47,10 +48,33 @@ def stored_calendars(session: Session) -> CalendarSet:
     return cached
 
 
-def record_year(session: Session, year: CalendarYear, *, actor: str, reason: str) -> CalendarYearRecord:
-    """Store (or replace) an administrator's year and plan the recomputation of running deadlines."""
+MAX_NAME, MAX_SOURCE, MAX_REASON, MAX_ACTOR = 200, 2000, 2000, 200
+
+
+def check_year(year: CalendarYear, *, actor: str, reason: str) -> None:
+    """What an administrator records is shown in traces, letters, pages and terminals: the holiday names,
+    the source and the reason hold no control character (ESC, NUL) or bidirectional override (U+202E),
+    and are bounded (D6). Refused with the place named, never stored."""
     if not reason.strip():
-        raise ValueError("a calendar change needs a reason (D6), e.g. the official decision it follows")
+        raise DeadlineError("a calendar change needs a reason (D6), e.g. the official decision it follows")
+    texts = [(f"the name of the holiday of {h.date.isoformat()}", h.name, MAX_NAME, False) for h in year.holidays]
+    texts += [("the source", year.source, MAX_SOURCE, False), ("the reason", reason, MAX_REASON, True),
+              ("the author", actor, MAX_ACTOR, False)]
+    for what, text, most, multiline in texts:
+        bad = bad_character(text, multiline=multiline)
+        if bad is not None:
+            raise DeadlineError(f"{what} holds a control character ({bad})")
+        if len(text) > most:
+            raise DeadlineError(f"{what} is longer than {most} characters")
+    for h in year.holidays:
+        if not h.name.strip():
+            raise DeadlineError(f"the name of the holiday of {h.date.isoformat()} is empty: a trace shows it (D6)")
+
+
+def record_year(session: Session, year: CalendarYear, *, actor: str, reason: str) -> CalendarYearRecord:
+    """Store (or replace) an administrator's year and plan the recomputation of running deadlines
+    (refusals: :func:`check_year`, :class:`DeadlineError`)."""
+    check_year(year, actor=actor, reason=reason)
     before = stored_calendars(session)[year.place].year(year.year)
     record = session.scalar(select(CalendarYearRecord).where(CalendarYearRecord.place == year.place,
                                                              CalendarYearRecord.year == year.year))

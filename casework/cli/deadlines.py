@@ -34,7 +34,7 @@ from ..deadlines import (
 )
 from ..deadlines.calendars import PATTERNS, WEEKDAY_NAMES
 from ..deadlines.rules import DEFAULT_RULE_SET
-from .support import transaction
+from .support import UNCHANGED, transaction
 
 PLACES = click.Choice(sorted(PATTERNS))
 
@@ -133,11 +133,16 @@ def calendar_show(year: int, place: str, as_json: bool) -> None:
 @with_appcontext
 def record(file: Path, reason: str, actor: str) -> None:
     """Record a year's holidays ({"place", "year", "holidays": [{"date", "name"}], "source", "status"});
-    open deadlines that counted that year are recomputed by the scheduler, and those affected told."""
+    open deadlines that counted that year are recomputed by the scheduler, and those affected told.
+
+    The file is read as an import is (UTF-8, bounded in size and depth, no key twice) and its keys
+    and types checked; names, source and reason hold no control characters (agenda.calendars.check_year).
+    """
+    from ..competitions.files import ImportFileError, read_json
     try:
-        year = CalendarYear.from_dict(json.loads(file.read_text(encoding="utf-8")))
-    except (json.JSONDecodeError, DeadlineError) as exc:
-        raise click.ClickException(f"{file}: {exc} (nothing was changed)") from None
+        year = CalendarYear.from_dict(read_json(file))
+    except (ImportFileError, DeadlineError) as exc:
+        raise click.ClickException(f"{file.name}: {exc} {UNCHANGED}") from None
     with transaction() as session:
         saved = record_year(session, year, actor=actor, reason=reason)
         click.echo(f"{year.place} {year.year}: {len(year.holidays)} holidays, {year.status}, version {saved.version}; "

@@ -54,6 +54,7 @@ MAX_JSON_BYTES = 4 * 2**20      # 4 MiB: a notice is a few tens of kilobytes
 MAX_CELL = 10_000               # characters in one CSV cell
 EARLIEST_CSV_YEAR = 1900        # dates in the CSV files (diplomas, experience, tests)
 UTF8 = "the file must be encoded in UTF-8 (export it as 'CSV UTF-8')"
+UTF8_JSON = "the file must be encoded in UTF-8 (save the JSON file as UTF-8)"
 
 
 class ImportFileError(ValueError):
@@ -96,21 +97,22 @@ def _line_of(data: bytes, offset: int) -> tuple[int, int]:
     return data.count(b"\n", 0, offset) + 1, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
 
 
-def decode_utf8(data: bytes) -> str:
+def decode_utf8(data: bytes, advice: str = UTF8) -> str:
     """The text of a file that must be UTF-8 (a UTF-8 byte-order mark is accepted); anything
     else is refused naming the line: UTF-16/32 (byte-order mark or NUL bytes between the
-    characters), a NUL byte, bytes that are not UTF-8 (latin-1, cp1250)."""
+    characters), a NUL byte, bytes that are not UTF-8 (latin-1, cp1250). ``advice``: how to
+    save the file as UTF-8 (a CSV export by default; :data:`UTF8_JSON` for a JSON file)."""
     for bom, name in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
                       (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
         if data.startswith(bom):
-            raise ImportFileError(f"line 1: the file is {name}: {UTF8}", line=1)
+            raise ImportFileError(f"line 1: the file is {name}: {advice}", line=1)
     nul = data.find(b"\0")
     if nul >= 0:
         line, column = _line_of(data, nul)
         head = data[:200]
         if head.count(b"\0") * 4 >= len(head):
             raise ImportFileError(f"line {line}: NUL bytes between the characters: the file looks "
-                                  f"like UTF-16; {UTF8}", line=line)
+                                  f"like UTF-16; {advice}", line=line)
         raise ImportFileError(f"line {line}: a NUL byte at byte {column} of the line: not allowed "
                               "in a text file", line=line)
     try:
@@ -118,7 +120,7 @@ def decode_utf8(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line, column = _line_of(data, exc.start)
         raise ImportFileError(f"line {line}: not UTF-8 at byte {column} of the line (a latin-1, "
-                              f"cp1250 or other Windows export?); {UTF8}", line=line) from None
+                              f"cp1250 or other Windows export?); {advice}", line=line) from None
 
 
 def count_lines(path: Path) -> int:
@@ -217,10 +219,11 @@ def _bounded_int(text: str) -> int:
 
 
 def read_json(path: Path) -> Any:
-    """A JSON document (a notice): UTF-8, at most ``MAX_JSON_BYTES``, no key twice in an object,
-    no number of more than 30 digits; nesting too deep for the parser is refused in one line
-    (parse_definition bounds the depth and checks every value)."""
-    text = decode_utf8(_read_bytes(path, MAX_JSON_BYTES))
+    """A JSON document (a notice, an administrator's calendar year): UTF-8, at most
+    ``MAX_JSON_BYTES``, no key twice in an object, no number of more than 30 digits; nesting too
+    deep for the parser is refused in one line (the caller checks the shape: parse_definition
+    bounds the depth and checks every value, CalendarYear.from_dict the keys and types)."""
+    text = decode_utf8(_read_bytes(path, MAX_JSON_BYTES), UTF8_JSON)
     try:
         return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
@@ -229,7 +232,8 @@ def read_json(path: Path) -> Any:
     except _JsonRefusal as exc:
         raise ImportFileError(f"invalid JSON: {exc}") from None
     except RecursionError:
-        raise ImportFileError("invalid JSON: nested too deeply (a notice is a few levels deep)") from None
+        raise ImportFileError("invalid JSON: nested too deeply (a notice or a calendar is a few levels "
+                              "deep)") from None
     except ValueError as exc:
         raise ImportFileError(f"invalid JSON: {cut(str(exc))}") from None
 

@@ -81,25 +81,50 @@ class CalendarYear:
                 raise DeadlineError(f"holiday {h.date} ({h.name}) is not in year {self.year}")
         object.__setattr__(self, "holidays", tuple(sorted(set(self.holidays))))
 
+    KEYS = ("place", "year", "holidays", "source", "status")
+    HOLIDAY_KEYS = ("date", "name", "weekday")      # the weekday, as to_dict writes it, must be the date's
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, status: str = CONFIRMED) -> CalendarYear:
         """Load an official list: ``{"place", "year", "holidays": [{"date", "name"}], "source", "status"?}``.
 
-        A loaded list is ``confirmed`` unless the data says otherwise.
+        A loaded list is ``confirmed`` unless the data says otherwise. A key the format does not know is
+        refused (a typo such as ``holiday`` or ``sources`` is not ignored), at the top and in a holiday;
+        ``place``, ``source``, ``status`` and a holiday's ``date`` and ``name`` are strings, ``year`` a
+        whole number, ``holidays`` a list.
         """
-        try:
-            holidays = tuple(Holiday(dt.date.fromisoformat(h["date"]), str(h["name"])) for h in data["holidays"])
-            return cls(
-                place=str(data["place"]),
-                year=int(data["year"]),
-                holidays=holidays,
-                status=str(data.get("status", status)),
-                source=str(data.get("source", "")),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            if isinstance(exc, DeadlineError):
-                raise
-            raise DeadlineError(f"malformed calendar year data: {exc}") from exc
+        if not isinstance(data, Mapping):
+            raise DeadlineError(f"malformed calendar year data: an object is expected, not {type(data).__name__}")
+        _known_keys(data, cls.KEYS, "")
+        for key in ("place", "year", "holidays"):
+            if key not in data:
+                raise DeadlineError(f"malformed calendar year data: {key} is missing")
+        year, listed = data["year"], data["holidays"]
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise DeadlineError(f"malformed calendar year data: year must be a whole number, not {_shown(year)}")
+        if not isinstance(listed, list):
+            raise DeadlineError("malformed calendar year data: holidays must be a list of {\"date\", \"name\"}")
+        holidays = []
+        for i, entry in enumerate(listed):
+            where = f"holidays[{i}]"
+            if not isinstance(entry, Mapping):
+                raise DeadlineError(f"malformed calendar year data: {where} must be an object {{\"date\", \"name\"}}")
+            _known_keys(entry, cls.HOLIDAY_KEYS, f"{where}.")
+            day, name = _text(entry, "date", where), _text(entry, "name", where)
+            try:
+                date = dt.date.fromisoformat(day) if len(day) == 10 else None
+            except ValueError:
+                date = None
+            if date is None:
+                raise DeadlineError(f"malformed calendar year data: {where}.date: {_shown(day)} is not a date "
+                                    "YYYY-MM-DD")
+            if "weekday" in entry and entry["weekday"] != WEEKDAY_NAMES[date.weekday()]:
+                raise DeadlineError(f"malformed calendar year data: {where}.weekday: {day} is a "
+                                    f"{WEEKDAY_NAMES[date.weekday()]}, not {_shown(entry['weekday'])}")
+            holidays.append(Holiday(date, name))
+        return cls(place=_text(data, "place", ""), year=year, holidays=tuple(holidays),
+                   status=_text(data, "status", "") if "status" in data else status,
+                   source=_text(data, "source", "") if "source" in data else "")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -109,6 +134,27 @@ class CalendarYear:
             "source": self.source,
             "holidays": [h.to_dict() for h in self.holidays],
         }
+
+
+def _shown(value: Any) -> str:
+    """A value of a refused file as a message shows it: its repr, cut to 40 characters."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _known_keys(data: Mapping[str, Any], known: tuple[str, ...], where: str) -> None:
+    for key in data:
+        if key not in known:
+            raise DeadlineError(f"malformed calendar year data: {where}{_shown(key)}: unknown key (known here: "
+                                f"{', '.join(sorted(known))})")
+
+
+def _text(data: Mapping[str, Any], key: str, where: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str):
+        place = f"{where}.{key}" if where else key
+        raise DeadlineError(f"malformed calendar year data: {place} must be a string, not {_shown(value)}")
+    return value
 
 
 @dataclass(frozen=True)

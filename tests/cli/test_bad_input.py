@@ -2,6 +2,8 @@
 a non-zero exit, no traceback, and not one row of the database changed."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -141,3 +143,49 @@ def test_the_development_secret_key_is_refused_by_the_web_app_but_not_by_the_com
     assert create_app({"TESTING": True}).config["TESTING"] and create_app({"DEBUG": True})
     result = CliRunner().invoke(main, ["user", "add", "ops@epso.eu", "--name", "Ops", "--role", "admin"])
     assert result.exit_code == 0 and result.output == "user ops@epso.eu (admin) created\n", result.output
+
+
+# --- calendar record (D2, D6) --------------------------------------------------------------------
+
+CALENDAR_2027 = {"place": "brussels", "year": 2027, "source": "Commission decision (fictitious test data)",
+                 "holidays": [{"date": "2027-01-01", "name": "New Year"}, {"date": "2027-05-10", "name": "extra day"}]}
+
+
+def _calendar_file(tmp_path, content):
+    path = tmp_path / "2027.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("content, reason, words", [
+    ("[" * 100_000 + "]" * 100_000, "x", "2027.json: invalid JSON: nested too deeply"),
+    (b"\xff" + json.dumps(CALENDAR_2027).encode(), "x",
+     ("2027.json: line 1: not UTF-8 at byte 1 of the line (a latin-1, cp1250 or other Windows export?); the file "
+     "must be encoded in UTF-8 (save the JSON file as UTF-8)")),
+    (json.dumps(CALENDAR_2027).encode("utf-16"), "x", "the file is UTF-16"),
+    ('{"place": "brussels", "place": "court"}', "x", "the key 'place' appears twice in an object"),
+    ({**CALENDAR_2027, "extra": 1}, "x", "'extra': unknown key (known here: holidays, place, source, status, year)"),
+    ({**CALENDAR_2027, "holidays": [{"date": "2027-05-10", "name": "Europe\u202eyaD"}]}, "x",
+     "the name of the holiday of 2027-05-10 holds a control character (U+202E)"),
+    ({**CALENDAR_2027, "holidays": [{"date": "2027-05-10", "name": " "}]}, "x", "is empty"),
+    ({**CALENDAR_2027, "source": "decision\x1b[2J"}, "x", "the source holds a control character (U+001B)"),
+    (CALENDAR_2027, "official list\x1b]0;pwned\x07", "the reason holds a control character (U+001B)"),
+    (CALENDAR_2027, "official\x00list", "the reason holds a control character (U+0000)"),
+    (CALENDAR_2027, "   ", "a calendar change needs a reason (D6)"),
+    (CALENDAR_2027, "x" * 2001, "the reason is longer than 2000 characters"),
+    ({**CALENDAR_2027, "place": "strasbourg"}, "x", "unknown calendar place 'strasbourg'"),
+    ({**CALENDAR_2027, "year": 1999, "holidays": []}, "x", "1999"),
+])
+def test_calendar_record_refuses_a_hostile_file_or_reason_in_one_line(command, tmp_path, content, reason, words):  # noqa: F811
+    before = command.dump()
+    refused(command("calendar", "record", _calendar_file(tmp_path, content), "--reason", reason, ok=False), words)
+    assert command.dump() == before
+
+
+def test_calendar_record_keeps_a_multi_line_reason(command, tmp_path):  # noqa: F811
+    out = command("calendar", "record", _calendar_file(tmp_path, CALENDAR_2027), "--reason",
+                  "Commission decision C(2026) 1234\nchecked by the legal team").output
+    assert "brussels 2027: 2 holidays, confirmed, version 1" in out

@@ -628,3 +628,12 @@ def test_the_numbers_of_the_demo_and_the_tests_follow_the_pattern_and_never_hold
     assert files.import_applications(session, notice, path, actor=f.ACTOR) == 2
     by_number, by_email = find_candidate(session, "AST-001216"), find_candidate(session, "AST-001216@Example.eu")
     assert by_number is not None and by_number is by_email
+
+
+def test_a_json_file_not_in_utf8_is_told_to_be_saved_as_utf8_json_not_csv(tmp_path):
+    path = tmp_path / "n.json"
+    path.write_bytes('{\n "title": "Administratører"\n}'.encode("latin-1"))
+    with pytest.raises(files.ImportFileError, match=r"^line 2: not UTF-8 at byte \d+ of the line .*; the file must "
+                                                    r"be encoded in UTF-8 \(save the JSON file as UTF-8\)$") as refused:
+        files.read_json(path)
+    assert "CSV" not in str(refused.value)
