@@ -189,3 +189,17 @@ def test_calendar_record_keeps_a_multi_line_reason(command, tmp_path):  # noqa: 
     out = command("calendar", "record", _calendar_file(tmp_path, CALENDAR_2027), "--reason",
                   "Commission decision C(2026) 1234\nchecked by the legal team").output
     assert "brussels 2027: 2 holidays, confirmed, version 1" in out
+
+
+# --- instants at the edge of what a date can hold ------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    ("withhold-name", "EPSO/AD/398/22", "A-1", "--received-at", "9999-12-31T23:59:00-12:00"),
+    ("case", "file", "access-documents", "--as", "officer@epso.eu", "--candidate", "cand@example.eu",
+     "--received-at", "9999-12-31T23:59:00-12:00", "-d", "documents=the minutes"),
+    ("case", "file", "access-documents", "--as", "officer@epso.eu", "--candidate", "cand@example.eu",
+     "--received-at", "0001-01-01", "-d", "documents=the minutes"),
+])
+def test_a_receipt_at_the_edge_of_the_dates_is_one_line(scene, args):
+    unchanged(scene, scene(*args, ok=False), "is outside the dates a deadline can be counted from: the calendars "
+                                             "cover 2000-2050")
