@@ -104,7 +104,12 @@ def results_keys(reference: str, path: Path) -> None:
     """Import the answer key of MCQ tests (CSV: test, question, correct, points)."""
     from ..competitions.files import import_questions
     with transaction() as session:
-        click.echo(f"{import_questions(session, find_notice(session, reference), path)} question(s) imported")
+        notice_ = find_notice(session, reference)
+        try:
+            count = import_questions(session, notice_, path)
+        except ImportFileError as exc:      # rolled back by transaction(); the message names the file
+            raise click.ClickException(f"{path.name}: {exc} {UNCHANGED}") from None
+        click.echo(f"{count} question(s) imported")
 
 
 @results.command("import")

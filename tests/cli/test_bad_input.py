@@ -203,3 +203,17 @@ def test_calendar_record_keeps_a_multi_line_reason(command, tmp_path):  # noqa: 
 def test_a_receipt_at_the_edge_of_the_dates_is_one_line(scene, args):
     unchanged(scene, scene(*args, ok=False), "is outside the dates a deadline can be counted from: the calendars "
                                              "cover 2000-2050")
+
+
+# --- results keys: the refusal names the file, as the other imports do ---------------------------
+
+@pytest.mark.parametrize("content, words", [
+    (b"test,question,correct\nverbal,V1,A\n", "keys.csv: line 1: missing column(s) points"),
+    ("test,question,correct,points\nverbal,V1,Å,1\n".encode("latin-1"), "keys.csv: line 2: not UTF-8 at byte"),
+    (b"test,question,correct,points\nnope,V1,A,1\n", "keys.csv: line 2, column test: EPSO/AD/398/22 has no test 'nope'"),
+])
+def test_results_keys_names_the_file(scene, tmp_path, content, words):
+    path = tmp_path / "keys.csv"
+    path.write_bytes(content)
+    line = unchanged(scene, scene("results", "keys", scene.notice, path, ok=False), words)
+    assert line.startswith("Error: keys.csv: ")
