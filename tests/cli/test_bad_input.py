@@ -6,6 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from casework import create_app
 from casework.auth import accounts
@@ -13,6 +14,7 @@ from casework.auth.actors import actor_for
 from casework.cases.models import CaseType
 from casework.cli import main
 from casework.competitions import applications as apps
+from casework.competitions.models import Candidate, Notice
 from casework.config import InsecureConfiguration
 from casework.workflows import file_case
 
@@ -217,3 +219,28 @@ def test_results_keys_names_the_file(scene, tmp_path, content, words):
     path.write_bytes(content)
     line = unchanged(scene, scene("results", "keys", scene.notice, path, ok=False), words)
     assert line.startswith("Error: keys.csv: ")
+
+
+# --- dates that have not happened yet --------------------------------------------------------------
+
+def test_an_amendment_published_after_today_is_one_line(scene, tmp_path):
+    path = tmp_path / "amended.json"
+    path.write_text(json.dumps(f.document(f.AD398)), encoding="utf-8")
+    unchanged(scene, scene("notice", "amend", path, "--reason", "x", "--published-on", "2099-01-01", ok=False),
+              "the amendment's publication date 2099-01-01 is after today (2022-03-01)")
+
+
+@pytest.mark.parametrize("received_at, words", [
+    ("2099-12-01T10:00:00+01:00", "the request's receipt 2099-12-01T10:00:00+01:00 is in the future"),
+    ("1900-01-01T10:00:00+01:00", ("the request's receipt 1900-01-01T10:00:00+01:00 is before the notice was "
+                                   "published (2022-02-17)")),
+])
+def test_a_name_request_received_in_the_future_or_before_the_notice_is_one_line(scene, received_at, words):
+    with scene.db.session_scope() as s:             # Anna files an application
+        p = f.Person()
+        apps.file_application(s, s.scalar(select(Candidate).where(Candidate.email == "cand@example.eu")),
+                              s.scalar(select(Notice).where(Notice.reference == scene.notice)), number="A-1",
+                              field_code=p.field, language_1=p.language_1, language_2=p.language_2,
+                              language_levels=p.levels, profile=p.profile, publish_name=True)
+    scene.before = scene.dump()
+    unchanged(scene, scene("withhold-name", scene.notice, "A-1", "--received-at", received_at, ok=False), words)
