@@ -8,14 +8,18 @@ Jinja2 with ``StrictUndefined``: a template that names a variable the caller did
 at enqueue time, in the caller's transaction, instead of sending a message with a hole in it.
 Plain text, so no autoescaping. A language without its own template falls back to English.
 Callers pass codes and ISO dates; the templates' filters put them in words from the message
-catalogues (:mod:`.catalogue`): ``{{ x|term("step") }}``, ``{{ d|day }}``.
+catalogues (:mod:`.catalogue`): ``{{ x|term("step") }}``, ``{{ d|day }}``; and exact numbers as the
+language writes them: ``{{ mark|number(pass_mark) }}``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from fractions import Fraction
 from functools import cache
 from typing import Any
 
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
 from ..competitions.definition import LANGUAGES
@@ -54,7 +58,35 @@ def _environment(folder: str, language: str) -> Environment:
                       trim_blocks=folder == "letters", lstrip_blocks=folder == "letters")
     env.filters["day"] = lambda value: catalogue.day(value, language)
     env.filters["term"] = lambda value, context: catalogue.term(language, context, value)
+    env.filters["number"] = lambda value, *others: number(value, language, *others)
     return env
+
+
+def _exact(value: object) -> Fraction:
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"not a number: {value!r}")
+    return Fraction(str(value).strip())
+
+
+def _rounded(value: Fraction, places: int) -> Decimal:
+    with localcontext() as context:
+        context.prec = 60
+        return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+            Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+
+
+def number(value: object, language: str, *others: object) -> str:
+    """An exact number as decisions keep it (``"19"``, ``"280/19"``, ``"65.5"``, ``72``) written as people
+    of ``language`` write numbers ("65,5" in French): at most two decimals, more where two decimals
+    would show it equal to one of ``others`` it differs from (a mark of 19.996 is never shown as the
+    pass mark of 20 it missed). A None among ``others`` (a number the data lacks) is left out."""
+    exact = _exact(value)
+    against = [o for o in (_exact(v) for v in others if v is not None) if o != exact]
+    places = 2
+    while places < 12 and any(_rounded(o, places) == _rounded(exact, places) for o in against):
+        places += 1
+    return format_decimal(_rounded(exact, places), format="#,##0." + "#" * places,
+                          locale=catalogue.locale_of(language))
 
 
 def _first(folder: str, template: str, language: str | None, context: dict[str, Any]) -> tuple[str, str] | None:

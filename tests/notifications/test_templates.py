@@ -55,6 +55,13 @@ LETTERS = {
         {"code": "uncorrected-written-answers", "status": "unconfirmed",
          "text": "the content will not be reused in later competitions (Annex II 3.2.2)"},
         {"code": "others-marks", "status": "unknown", "text": None}]},
+    # what notifications.decisions passes (a competition decision and what it rests on, R2)
+    "decision-reasons": {"kind": "failed", "stage_kind": "tests", "author": "board", "ground": None, "admits": None,
+                         "published_on": "2022-10-05", "annulled": False, "items": [
+                             {"key": "pass-mark", "tests": ["verbal", "numerical", "abstract"], "min": "20",
+                              "achieved": "19", "eliminatory": True},
+                             {"key": "tests-unprocessed", "tests": ["competency-1"]},
+                             {"key": "bookings-cancelled", "tests": ["interview"]}]},
 }
 LANGUAGES = ("EN", "FR", "DE")
 
