@@ -29,10 +29,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from workflows import fresh_database
 
+from casework.agenda.models import DueEvent, EventStatus
 from casework.cases.models import Case, CaseDeadline, CaseState, CaseType, DeadlineStatus, DecidingBody
 from casework.competitions.models import Candidate
 from casework.db import Database
-from casework.agenda.models import DueEvent, EventStatus
 
 RUN = "from casework.cli import main; main()"
 RAW_DRAIN = """

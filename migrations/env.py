@@ -6,7 +6,7 @@ import os
 from alembic import context
 
 from casework.config import normalise_database_url
-from casework.models import Base  # noqa: F401  (imports every model)
+from casework.models import Base  # imports every model
 
 config = context.config
 target_metadata = Base.metadata

@@ -8,8 +8,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from casework.deadlines import RuleSet
 from casework.cli.deadlines import calendar_group, deadline_group
+from casework.deadlines import RuleSet
 
 
 def run(group, *args, resolver=None):

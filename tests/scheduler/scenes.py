@@ -6,12 +6,12 @@ from datetime import datetime
 
 from sqlalchemy import insert, select
 
+from casework.agenda.models import DueEvent, EventStatus
 from casework.auth.models import Role, User
 from casework.cases.models import Case, CaseDeadline, CaseType
 from casework.competitions import applications as apps
 from casework.competitions import stages
 from casework.db import Database
-from casework.agenda.models import DueEvent, EventStatus
 from casework.workflows import apply, file_case
 
 from ..competitions import factories as f

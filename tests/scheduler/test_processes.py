@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import func, select
 
 from casework import clock
+from casework.agenda.models import DueEvent, EventStatus
 from casework.audit import AuditEvent
 from casework.notifications.models import OutboxMessage
-from casework.agenda.models import DueEvent, EventStatus
 
 from . import scenes
 

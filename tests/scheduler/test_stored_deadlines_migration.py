@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from casework import clock
+from casework.agenda.models import DueEvent
 from casework.audit import AuditEvent
 from casework.cases.models import Case, CaseDeadline, CaseState, CaseType, DeadlineStatus, DecidingBody
 from casework.competitions import applications as apps
@@ -23,7 +24,6 @@ from casework.deadlines import (
 )
 from casework.migrate import upgrade
 from casework.notifications.models import OutboxMessage
-from casework.agenda.models import DueEvent
 from casework.scheduler.sweeps import sweep
 
 from ..conftest import BACKENDS, fresh_database

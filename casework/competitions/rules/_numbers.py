@@ -19,7 +19,7 @@ Exact = int | Fraction
 def exact(value: Number, *, what: str = "value") -> Exact:
     """Return ``value`` as an int or Fraction; ValueError if it is not a number."""
     if isinstance(value, bool):
-        raise ValueError(f"{what}: expected a number, got a boolean")
+        raise ValueError(f"{what}: expected a number, got a boolean")  # noqa: TRY004 (one error for every bad value)
     if isinstance(value, int):
         return value
     if isinstance(value, Decimal) and value.is_finite():   # the database's numbers: the fast path
@@ -33,7 +33,7 @@ def exact(value: Number, *, what: str = "value") -> Exact:
         except (ValueError, ZeroDivisionError) as exc:
             raise ValueError(f"{what}: not a finite number: {value!r}") from exc
     else:
-        raise ValueError(f"{what}: expected a number, got {type(value).__name__}")
+        raise ValueError(f"{what}: expected a number, got {type(value).__name__}")  # noqa: TRY004 (as above)
     return f.numerator if f.denominator == 1 else f
 
 

@@ -28,7 +28,7 @@ class ScreenerScale:
 
 def _whole_in_range(value: object, lo: int, hi: int, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{what} must be a whole number {lo}-{hi}, got {value!r}")
+        raise ValueError(f"{what} must be a whole number {lo}-{hi}, got {value!r}")  # noqa: TRY004 (bad input)
     if not lo <= value <= hi:
         raise ValueError(f"{what} must be {lo}-{hi}, got {value}")
     return value
