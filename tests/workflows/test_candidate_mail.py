@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from casework import clock
 from casework.cases.models import Case, CaseState, CaseType, DecidingBody
 from casework.competitions import stages
 from casework.notifications import OutboxMessage
@@ -43,33 +42,6 @@ def court_until(session, case):
     return timelimits.act_by(window.deadline("court-action"))
 
 
-@pytest.fixture
-def board_exclusion(session, frozen):
-    """AD/398/22 field 1: one candidate excluded at eligibility by the board (C5) on Tuesday 22 March 2022."""
-    notice = f.publish(session, only_fields=("1",), places={"1": 2})
-    others = [f.apply(session, notice) for _ in range(2)]
-    out = f.apply(session, notice, profile=f.profile("degree-4y", "2018-06-30", f.job("2010-01-01")))
-    f.after_deadline(frozen, notice)
-    f.close(session, notice, "application", "eligibility")
-    session.refresh(out)
-    return notice, out, others
-
-
-@pytest.fixture
-def epso_exclusion(session, frozen):
-    """AD/398/22 field 1: EPSO excludes one candidate on general eligibility on Tuesday 22 March 2022 (C15)."""
-    notice = f.publish(session, only_fields=("1",), places={"1": 2})
-    admitted = [f.apply(session, notice) for _ in range(2)]
-    out = f.apply(session, notice)
-    f.after_deadline(frozen, notice)
-    f.close(session, notice, "application")
-    stages.exclude(session, out, ground="general_eligibility", author="epso", actor="epso",
-                   published_at=clock.now(), reason="no declaration on civil rights")
-    f.close(session, notice, "eligibility")
-    f.refresh(session, out, *admitted)
-    return notice, out
-
-
 def file(session, application, case_type):
     return file_case(session, people.candidate(session, application), case_type, application=application,
                      decision=f.last_decision(session, application), details={"grounds": "the exclusion is wrong"})
@@ -77,8 +49,8 @@ def file(session, application, case_type):
 
 # --- P3: a request for review, walked by people -------------------------------------------------------
 
-def test_p3_each_candidate_facing_step_mails_a_french_candidate_once_in_french(session, frozen, board_exclusion):
-    notice, out, _ = board_exclusion
+def test_p3_each_candidate_facing_step_mails_a_french_candidate_once_in_french(session, frozen, excluded_by_board):
+    notice, out, _ = excluded_by_board
     speaks(session, out, "FR")
     frozen.set(f.last_decision(session, out).published_at + timedelta(days=3))
     case = file(session, out, CaseType.REVIEW)
@@ -115,8 +87,8 @@ def test_p3_each_candidate_facing_step_mails_a_french_candidate_once_in_french(s
     assert letter.body.startswith(f"Votre demande {ref} du ") and letter.language == "FR"
 
 
-def test_p3_rerouting_and_assignment_mail_nobody(session, frozen, board_exclusion):
-    notice, _, (application, _) = board_exclusion
+def test_p3_rerouting_and_assignment_mail_nobody(session, frozen, excluded_by_board):
+    notice, _, (application, _) = excluded_by_board
     decision = stages.exclude(session, application, ground="general_eligibility", author="epso", actor="epso",
                               published_at=frozen.now(), reason="no proof of citizenship")
     case = file_case(session, people.candidate(session, application), CaseType.REVIEW, application=application,
@@ -132,8 +104,8 @@ def test_p3_rerouting_and_assignment_mail_nobody(session, frozen, board_exclusio
 
 # --- P4: a complaint, walked by people ----------------------------------------------------------------
 
-def test_p4_each_candidate_facing_step_mails_a_french_candidate_once_in_french(session, frozen, epso_exclusion):
-    notice, out = epso_exclusion
+def test_p4_each_candidate_facing_step_mails_a_french_candidate_once_in_french(session, frozen, excluded_by_epso):
+    notice, out = excluded_by_epso
     speaks(session, out, "FR")
     frozen.set(at(2022, 4, 13, 9))
     case = file(session, out, CaseType.COMPLAINT)
@@ -163,8 +135,8 @@ def test_p4_each_candidate_facing_step_mails_a_french_candidate_once_in_french(s
     assert len({m.key for m in messages}) == 3 and all(m.key.startswith(f"case-{case.id}/") for m in messages)
 
 
-def test_p4_an_inadmissible_complaint_is_told_its_ground_in_the_candidates_language(session, frozen, epso_exclusion):
-    notice, out = epso_exclusion
+def test_p4_an_inadmissible_complaint_is_told_its_ground_in_the_candidates_language(session, frozen, excluded_by_epso):
+    notice, out = excluded_by_epso
     speaks(session, out, "DE")
     frozen.set(at(2022, 4, 13, 9))
     case = file(session, out, CaseType.COMPLAINT)
@@ -180,8 +152,8 @@ def test_p4_an_inadmissible_complaint_is_told_its_ground_in_the_candidates_langu
     assert "Die Frist dafür endet am" in replied.body             # D7: inadmissible is adverse: the window opens
 
 
-def test_an_upheld_complaint_offers_no_court_window(session, frozen, epso_exclusion):
-    notice, out = epso_exclusion
+def test_an_upheld_complaint_offers_no_court_window(session, frozen, excluded_by_epso):
+    notice, out = excluded_by_epso
     frozen.set(at(2022, 4, 13, 9))
     case = file(session, out, CaseType.COMPLAINT)
     team = people.team(session, notice)
@@ -196,8 +168,8 @@ def test_an_upheld_complaint_offers_no_court_window(session, frozen, epso_exclus
 
 # --- languages, refusals, who takes the step -----------------------------------------------------------
 
-def test_a_candidate_writing_in_a_language_without_templates_gets_english(session, frozen, epso_exclusion):
-    notice, out = epso_exclusion
+def test_a_candidate_writing_in_a_language_without_templates_gets_english(session, frozen, excluded_by_epso):
+    notice, out = excluded_by_epso
     speaks(session, out, "PL")
     frozen.set(at(2022, 4, 13, 9))
     case = file(session, out, CaseType.COMPLAINT)
@@ -209,8 +181,8 @@ def test_a_candidate_writing_in_a_language_without_templates_gets_english(sessio
     assert letter.language == "EN" and letter.body.startswith(f"Your request {case.reference} of 2022-04-13 ")
 
 
-def test_a_refused_step_mails_nothing(session, frozen, epso_exclusion):
-    notice, out = epso_exclusion
+def test_a_refused_step_mails_nothing(session, frozen, excluded_by_epso):
+    notice, out = excluded_by_epso
     frozen.set(at(2022, 4, 13, 9))
     case = file(session, out, CaseType.COMPLAINT)
     team = people.team(session, notice)
@@ -221,8 +193,8 @@ def test_a_refused_step_mails_nothing(session, frozen, epso_exclusion):
     assert [m.template for m in mails(session, case)] == ["case-step"]
 
 
-def test_the_candidates_own_withdrawal_and_a_reopening_are_mailed(session, frozen, epso_exclusion):
-    notice, out = epso_exclusion
+def test_the_candidates_own_withdrawal_and_a_reopening_are_mailed(session, frozen, excluded_by_epso):
+    notice, out = excluded_by_epso
     frozen.set(at(2022, 4, 13, 9))
     case = file(session, out, CaseType.COMPLAINT)
     team = people.team(session, notice)
@@ -238,8 +210,8 @@ def test_the_candidates_own_withdrawal_and_a_reopening_are_mailed(session, froze
 
 
 @pytest.fixture
-def documents(session, frozen, board_exclusion):
-    notice, application, _ = board_exclusion
+def documents(session, frozen, excluded_by_board):
+    notice, application, _ = excluded_by_board
     speaks(session, application, "FR")
     frozen.set(at(2022, 4, 5, 8))
     case = file_case(session, people.candidate(session, application), CaseType.ACCESS_DOCUMENTS,

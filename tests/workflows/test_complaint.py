@@ -13,10 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from casework import clock
 from casework.auth.models import Role
 from casework.cases.models import Case, CaseState, CaseType, DeadlineStatus, DecidingBody
-from casework.competitions import stages
 from casework.competitions.models import Status
 from casework.workflows import (
     InvalidTransition,
@@ -34,23 +32,6 @@ from . import people
 from .test_filing import refused, trail
 
 GROUNDS = {"grounds": "I declared my civil rights; the exclusion clearly breaches the notice"}
-
-
-@pytest.fixture
-def epso_exclusion(session, frozen):
-    """AD/398/22 field 1: on Tuesday 22 March 2022 (Brussels) EPSO excludes one candidate on general
-    eligibility (C5, C15: EPSO's own decision, so only a complaint opens the way to court); the board
-    then admits the two others to the screener."""
-    notice = f.publish(session, only_fields=("1",), places={"1": 2})
-    admitted = [f.apply(session, notice) for _ in range(2)]
-    out = f.apply(session, notice)
-    f.after_deadline(frozen, notice)
-    f.close(session, notice, "application")
-    stages.exclude(session, out, ground="general_eligibility", author="epso", actor="epso",
-                   published_at=clock.now(), reason="no declaration on civil rights")
-    f.close(session, notice, "eligibility")
-    f.refresh(session, out, *admitted)
-    return notice, out
 
 
 def lodge(session, application, **kw):
@@ -81,8 +62,8 @@ def analysed(session, case, team):
 
 # --- the paths ---------------------------------------------------------------------------------------
 
-def test_p4_r1_r3_upheld_complaint_on_an_epso_exclusion_reinstates_the_candidate(session, frozen, epso_exclusion):
-    notice, out = epso_exclusion
+def test_p4_r1_r3_upheld_complaint_on_an_epso_exclusion_reinstates_the_candidate(session, frozen, excluded_by_epso):
+    notice, out = excluded_by_epso
     frozen.set(at(2022, 4, 13, 9))
     case = lodge(session, out)
     team = people.team(session, notice)
@@ -114,8 +95,8 @@ def test_p4_r1_r3_upheld_complaint_on_an_epso_exclusion_reinstates_the_candidate
     assert [row[0] for row in trail(session, case)] == ["file", "acknowledge", "analyse", "refer", "decide", "reply"]
 
 
-def test_p4_d7_implied_rejection_on_the_computed_day_not_before(session, frozen, epso_exclusion):
-    notice, out = epso_exclusion
+def test_p4_d7_implied_rejection_on_the_computed_day_not_before(session, frozen, excluded_by_epso):
+    notice, out = excluded_by_epso
     frozen.set(at(2022, 4, 13, 9))                    # lodged on Wednesday 13 April 2022
     case = analysed(session, lodge(session, out), team := people.team(session, notice))
     # The Director must reply within 4 months of lodging (D3): Saturday 13 August 2022. D5 rolls the
@@ -167,8 +148,8 @@ def _implied_rejection(session, frozen, notice, out):
     return case, team
 
 
-def test_p4_d7_express_rejection_before_the_court_period_expired_restarts_it(session, frozen, epso_exclusion):
-    notice, out = epso_exclusion
+def test_p4_d7_express_rejection_before_the_court_period_expired_restarts_it(session, frozen, excluded_by_epso):
+    notice, out = excluded_by_epso
     case, team = _implied_rejection(session, frozen, notice, out)
     frozen.set(at(2022, 10, 3, 9))
     apply(session, case, "decide", team.director, outcome="rejected", reason="the exclusion stands")
@@ -184,9 +165,9 @@ def test_p4_d7_express_rejection_before_the_court_period_expired_restarts_it(ses
 
 
 @pytest.mark.parametrize("scheduler_ran", [True, False], ids=["window-lapsed", "window-not-yet-lapsed"])
-def test_p4_d7_express_rejection_after_the_court_period_expired_does_not_reopen_it(session, frozen, epso_exclusion,
+def test_p4_d7_express_rejection_after_the_court_period_expired_does_not_reopen_it(session, frozen, excluded_by_epso,
                                                                                   scheduler_ran):
-    notice, out = epso_exclusion
+    notice, out = excluded_by_epso
     case, team = _implied_rejection(session, frozen, notice, out)
     [remedy] = remedies(session, case)
     if scheduler_ran:
@@ -216,9 +197,9 @@ def rejected(session, frozen, notice, out, replied_at):
     return case, team
 
 
-def test_p4_d7_express_rejection_opens_the_court_window_from_the_reply(session, frozen, epso_exclusion):
+def test_p4_d7_express_rejection_opens_the_court_window_from_the_reply(session, frozen, excluded_by_epso):
     # the reply is notified on Wednesday 1 June 2022
-    case, team = rejected(session, frozen, *epso_exclusion, replied_at=at(2022, 6, 1, 9))
+    case, team = rejected(session, frozen, *excluded_by_epso, replied_at=at(2022, 6, 1, 9))
     # 1 June + 3 months = 1 September, + 10 days = Sunday 11 September -> Monday 12 September 2022
     assert date(2022, 9, 11).weekday() == 6
     [remedy] = remedies(session, case)
@@ -337,8 +318,8 @@ def test_d7_implied_rejection_of_a_complaint_against_a_board_decision_opens_no_w
     assert "implied rejection" in told(case)[-1] and "it ended on 2022-07-04" in told(case)[-1]
 
 
-def test_p4_d6_late_complaint_is_decided_by_the_appointing_authority_with_an_excuse(session, frozen, epso_exclusion):
-    notice, out = epso_exclusion
+def test_p4_d6_late_complaint_is_decided_by_the_appointing_authority_with_an_excuse(session, frozen, excluded_by_epso):
+    notice, out = excluded_by_epso
     # the 3 months from Tuesday 22 March 2022 end at 24:00 on Wednesday 22 June (CEST) = 22:00 UTC
     frozen.set(at(2022, 6, 22, 22) + timedelta(seconds=1))
     case = lodge(session, out)
@@ -355,8 +336,8 @@ def test_p4_d6_late_complaint_is_decided_by_the_appointing_authority_with_an_exc
     assert (case.state, case.excuse) == (CaseState.DECIDED, "excusable-error")
 
 
-def test_p4_d6_late_complaint_declared_inadmissible_by_the_director_and_reopened(session, frozen, epso_exclusion):
-    notice, out = epso_exclusion
+def test_p4_d6_late_complaint_declared_inadmissible_by_the_director_and_reopened(session, frozen, excluded_by_epso):
+    notice, out = excluded_by_epso
     frozen.set(at(2022, 7, 4, 9))
     case = lodge(session, out)
     team = people.team(session, notice)
@@ -382,14 +363,14 @@ def test_p4_d6_late_complaint_declared_inadmissible_by_the_director_and_reopened
     assert "reopened" in case.flags
 
 
-def test_p4_replied_complaint_can_be_reopened_on_a_recorded_reason(session, frozen, epso_exclusion):
-    case, team = rejected(session, frozen, *epso_exclusion, replied_at=at(2022, 5, 2, 9))
+def test_p4_replied_complaint_can_be_reopened_on_a_recorded_reason(session, frozen, excluded_by_epso):
+    case, team = rejected(session, frozen, *excluded_by_epso, replied_at=at(2022, 5, 2, 9))
     apply(session, case, "reopen", team.legal, reason="General Court annulled the rejection")
     assert (case.state, case.outcome) == (CaseState.ANALYSIS, None) and "reopened" in case.flags
 
 
-def test_p4_withdrawn_complaint_stops_the_reply_period(session, frozen, epso_exclusion):
-    notice, out = epso_exclusion
+def test_p4_withdrawn_complaint_stops_the_reply_period(session, frozen, excluded_by_epso):
+    notice, out = excluded_by_epso
     frozen.set(at(2022, 4, 13, 9))
     case = lodge(session, out)
     team = people.team(session, notice)
@@ -404,8 +385,8 @@ def test_p4_withdrawn_complaint_stops_the_reply_period(session, frozen, epso_exc
     assert remedies(session, case) == []
 
 
-def test_p4_only_the_candidate_of_the_case_and_the_legal_team_act_on_it(session, frozen, epso_exclusion):
-    notice, out = epso_exclusion
+def test_p4_only_the_candidate_of_the_case_and_the_legal_team_act_on_it(session, frozen, excluded_by_epso):
+    notice, out = excluded_by_epso
     frozen.set(at(2022, 4, 13, 9))
     case = lodge(session, out)
     team = people.team(session, notice)
@@ -420,8 +401,8 @@ def test_p4_only_the_candidate_of_the_case_and_the_legal_team_act_on_it(session,
     assert case.state is CaseState.FILED and [row[0] for row in trail(session, case)] == ["file"]
 
 
-def test_p4_d6_the_reply_period_moves_only_by_a_recorded_decision(session, frozen, epso_exclusion):
-    notice, out = epso_exclusion
+def test_p4_d6_the_reply_period_moves_only_by_a_recorded_decision(session, frozen, excluded_by_epso):
+    notice, out = excluded_by_epso
     frozen.set(at(2022, 4, 13, 9))
     team = people.team(session, notice)
     case = analysed(session, lodge(session, out), team)
@@ -449,10 +430,10 @@ def test_p4_d6_the_reply_period_moves_only_by_a_recorded_decision(session, froze
     assert [row[0] for row in trail(session, case)][-3:] == ["decide_clock", "decide_clock", "implied_rejection"]
 
 
-def test_p4_d7_a_decision_not_notified_within_4_months_is_an_implied_rejection(session, frozen, epso_exclusion):
+def test_p4_d7_a_decision_not_notified_within_4_months_is_an_implied_rejection(session, frozen, excluded_by_epso):
     """The Director decided within the 4 months but the reply was not sent: what counts is the
     notification, so silence is an implied rejection; the reply sent later restarts the court window."""
-    notice, out = epso_exclusion
+    notice, out = excluded_by_epso
     frozen.set(at(2022, 4, 13, 9))
     team = people.team(session, notice)
     case = analysed(session, lodge(session, out), team)
@@ -473,8 +454,8 @@ def test_p4_d7_a_decision_not_notified_within_4_months_is_an_implied_rejection(s
     assert [r.deadline("court-action").last_day for r in remedies(session, case)] == [date(2022, 12, 12)]
 
 
-def test_p4_an_implied_rejection_can_be_withdrawn(session, frozen, epso_exclusion):
-    notice, out = epso_exclusion
+def test_p4_an_implied_rejection_can_be_withdrawn(session, frozen, excluded_by_epso):
+    notice, out = excluded_by_epso
     frozen.set(at(2022, 4, 13, 9))
     case = lodge(session, out)
     frozen.set(at(2022, 8, 17, 9))
@@ -484,10 +465,10 @@ def test_p4_an_implied_rejection_can_be_withdrawn(session, frozen, epso_exclusio
 
 
 def test_p4_d7_an_express_rejection_after_unrecorded_silence_counts_the_window_from_the_implied_rejection(
-        session, frozen, epso_exclusion):
+        session, frozen, excluded_by_epso):
     # the scheduler never recorded the implied rejection of 16 August; the rejection is sent on
     # 5 December 2022, after the window that silence opened (until 28 November) had expired
-    case, _ = rejected(session, frozen, *epso_exclusion, replied_at=at(2022, 12, 5, 9))
+    case, _ = rejected(session, frozen, *excluded_by_epso, replied_at=at(2022, 12, 5, 9))
     [remedy] = remedies(session, case)
     assert remedy.deadline("court-action").last_day == date(2022, 11, 28)      # not 5 March 2023 + 10 days
     assert case.deadline("reply").status is DeadlineStatus.EXPIRED
@@ -508,8 +489,8 @@ def test_p4_r1_the_director_cannot_uphold_against_a_board_decision(session, froz
     assert (out.status, case.state) == (Status.EXCLUDED, CaseState.REFERRED)
 
 
-def test_p4_a_reopened_complaint_goes_back_to_the_director(session, frozen, epso_exclusion):
-    case, team = rejected(session, frozen, *epso_exclusion, replied_at=at(2022, 5, 2, 9))
+def test_p4_a_reopened_complaint_goes_back_to_the_director(session, frozen, excluded_by_epso):
+    case, team = rejected(session, frozen, *excluded_by_epso, replied_at=at(2022, 5, 2, 9))
     apply(session, case, "reopen", team.legal, reason="the exclusion is an act adversely affecting the candidate")
     apply(session, case, "refer", team.legal)
     refused(session, case, NotAllowed, "decide", team.legal, outcome="upheld", reason="x")
@@ -518,8 +499,8 @@ def test_p4_a_reopened_complaint_goes_back_to_the_director(session, frozen, epso
 
 
 def test_p4_d7_a_complaint_against_a_failure_to_act_runs_from_the_date_a_decision_was_due(session, frozen,
-                                                                                         epso_exclusion):
-    _notice, out = epso_exclusion
+                                                                                         excluded_by_epso):
+    _notice, out = excluded_by_epso
     frozen.set(at(2022, 5, 10, 9))
     case = file_case(session, people.candidate(session, out), CaseType.COMPLAINT, application=out,
                      details={"grounds": "EPSO never decided on my request", "omission_date": "2022-04-30"})
@@ -529,8 +510,8 @@ def test_p4_d7_a_complaint_against_a_failure_to_act_runs_from_the_date_a_decisio
     assert case.deciding_body is DecidingBody.APPOINTING_AUTHORITY
 
 
-def test_p4_d6_the_four_months_cannot_be_lengthened_by_the_administration(session, frozen, epso_exclusion):
-    notice, out = epso_exclusion
+def test_p4_d6_the_four_months_cannot_be_lengthened_by_the_administration(session, frozen, excluded_by_epso):
+    notice, out = excluded_by_epso
     frozen.set(at(2022, 4, 13, 9))
     case = lodge(session, out)
     team = people.team(session, notice)

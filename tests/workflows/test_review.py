@@ -27,19 +27,6 @@ def remedies(session, case):
                                 .order_by(Case.id)))
 
 
-@pytest.fixture
-def excluded(session, frozen):
-    """AD/398/22 field 1: one candidate excluded at eligibility by the board (C5), two others
-    through to the screener."""
-    notice = f.publish(session, only_fields=("1",), places={"1": 2})
-    others = [f.apply(session, notice) for _ in range(2)]
-    out = f.apply(session, notice, profile=f.profile("degree-4y", "2018-06-30", f.job("2010-01-01")))
-    f.after_deadline(frozen, notice)
-    f.close(session, notice, "application", "eligibility")
-    session.refresh(out)
-    return notice, out, others
-
-
 def _file(session, application, **kw):
     decision = f.last_decision(session, application)
     return file_case(session, people.candidate(session, application), CaseType.REVIEW,
@@ -47,8 +34,8 @@ def _file(session, application, **kw):
                      details={"grounds": "my diploma was awarded in 2008, not 2018"}, **kw)
 
 
-def test_p3_happy_path_routes_to_the_board_acknowledges_and_reinstates(session, frozen, excluded):
-    notice, out, _ = excluded
+def test_p3_happy_path_routes_to_the_board_acknowledges_and_reinstates(session, frozen, excluded_by_board):
+    notice, out, _ = excluded_by_board
     decision = f.last_decision(session, out)
     frozen.set(decision.published_at + timedelta(days=3))
     case = _file(session, out)
@@ -80,11 +67,11 @@ def test_p3_happy_path_routes_to_the_board_acknowledges_and_reinstates(session, 
         ("refer", "analysis", "referred"), ("decide", "referred", "decided"), ("reply", "decided", "replied")]
 
 
-def test_p3_board_decides_late_review(session, frozen, excluded):
+def test_p3_board_decides_late_review(session, frozen, excluded_by_board):
     """D6, P3 (003 4.2.2: "the body that took the contested decision will handle the request and
     decide"): a late request is registered, acknowledged, analysed and referred by the legal team, which
     may only recommend; the board decides on the lateness (T-587/16, C-70/19 P)."""
-    notice, out, _ = excluded
+    notice, out, _ = excluded_by_board
     decision = f.last_decision(session, out)
     frozen.set(decision.published_at + timedelta(days=30))
     case = _file(session, out)
@@ -113,8 +100,8 @@ def test_p3_board_decides_late_review(session, frozen, excluded):
     assert trail(session, case)[-1][::3] == ("decide", team.board.name)
 
 
-def test_p3_board_declares_late_review_inadmissible_and_the_legal_team_replies(session, frozen, excluded):
-    notice, out, _ = excluded
+def test_p3_board_declares_late_review_inadmissible_and_the_legal_team_replies(session, frozen, excluded_by_board):
+    notice, out, _ = excluded_by_board
     decision = f.last_decision(session, out)
     assert decision.published_at.date() == date(2022, 3, 22)
     frozen.set(at(2022, 4, 21, 9))                       # 20 days after the 1 April limit
@@ -144,9 +131,9 @@ def test_p3_board_declares_late_review_inadmissible_and_the_legal_team_replies(s
     assert "until 2022-07-04" in [m.body for m in case.messages if m.kind == "notice"][-1]
 
 
-def test_p3_epso_decides_the_admissibility_of_a_review_of_its_own_decision(session, frozen, excluded):
+def test_p3_epso_decides_the_admissibility_of_a_review_of_its_own_decision(session, frozen, excluded_by_board):
     """R1, D6 with EPSO as author: an EPSO officer (not the legal team, not the board) decides."""
-    notice, _, (application, _) = excluded
+    notice, _, (application, _) = excluded_by_board
     decision = stages.exclude(session, application, ground="general_eligibility", author="epso", actor="epso",
                               published_at=frozen.now(), reason="no proof of citizenship")
     frozen.set(decision.published_at + timedelta(days=20))
@@ -164,10 +151,10 @@ def test_p3_epso_decides_the_admissibility_of_a_review_of_its_own_decision(sessi
     assert remedies(session, case) == []                 # EPSO's decisions need a complaint first (D7)
 
 
-def test_d7_court_window_runs_from_the_boards_decision_on_the_review(session, frozen, excluded):
+def test_d7_court_window_runs_from_the_boards_decision_on_the_review(session, frozen, excluded_by_board):
     """D7: a board decision goes to court within 3 months + 10 days from the board's decision on a
     request for review — not from the later day the legal team sends the reply."""
-    notice, out, _ = excluded
+    notice, out, _ = excluded_by_board
     frozen.set(at(2022, 3, 25, 9))
     case = _file(session, out)
     team = people.team(session, notice)
@@ -185,8 +172,8 @@ def test_d7_court_window_runs_from_the_boards_decision_on_the_review(session, fr
     assert "until 2022-07-18" in [m.body for m in case.messages if m.kind == "notice"][-1]
 
 
-def test_p3_candidate_sees_no_office_buttons(session, frozen, excluded):
-    notice, out, _ = excluded
+def test_p3_candidate_sees_no_office_buttons(session, frozen, excluded_by_board):
+    notice, out, _ = excluded_by_board
     case = _file(session, out)
     me = people.candidate(session, out)
     assert [s.trigger for s in available(session, case, me)] == ["withdraw"]
@@ -194,9 +181,9 @@ def test_p3_candidate_sees_no_office_buttons(session, frozen, excluded):
         apply(session, case, "reply", people.team(session, notice).legal, body="too early")
 
 
-def test_every_step_sends_case_changed_for_notifications(session, frozen, excluded):
+def test_every_step_sends_case_changed_for_notifications(session, frozen, excluded_by_board):
     from casework.workflows.signals import case_changed
-    notice, out, _ = excluded
+    notice, out, _ = excluded_by_board
     case = _file(session, out)
     seen = []
 
@@ -210,8 +197,8 @@ def test_every_step_sends_case_changed_for_notifications(session, frozen, exclud
     assert seen == [(case.reference, "acknowledge", "filed", "acknowledged", True)]   # refused: no signal
 
 
-def test_p3_r1_rerouted_to_the_board_with_a_reason(session, frozen, excluded):
-    notice, _, (application, _) = excluded
+def test_p3_r1_rerouted_to_the_board_with_a_reason(session, frozen, excluded_by_board):
+    notice, _, (application, _) = excluded_by_board
     decision = stages.exclude(session, application, ground="general_eligibility", author="epso", actor="epso",
                               published_at=frozen.now(), reason="no proof of citizenship")
     case = file_case(session, people.candidate(session, application), CaseType.REVIEW, application=application,
@@ -236,8 +223,8 @@ def test_p3_r1_rerouted_to_the_board_with_a_reason(session, frozen, excluded):
     assert case.state is CaseState.DECIDED
 
 
-def test_p3_inadmissible_by_the_board_then_reopened_and_withdrawn(session, frozen, excluded):
-    notice, out, _ = excluded
+def test_p3_inadmissible_by_the_board_then_reopened_and_withdrawn(session, frozen, excluded_by_board):
+    notice, out, _ = excluded_by_board
     case = _file(session, out)
     team = people.team(session, notice)
     for trigger in ("acknowledge", "analyse"):
@@ -257,9 +244,9 @@ def test_p3_inadmissible_by_the_board_then_reopened_and_withdrawn(session, froze
     assert available(session, case, team.legal) == []
 
 
-def test_a_failing_subscriber_fails_the_step_and_leaves_nothing(session, frozen, excluded):
+def test_a_failing_subscriber_fails_the_step_and_leaves_nothing(session, frozen, excluded_by_board):
     from casework.workflows.signals import case_changed
-    notice, out, _ = excluded
+    notice, out, _ = excluded_by_board
     case = _file(session, out)
 
     def broken(sender, **kw):
@@ -271,8 +258,8 @@ def test_a_failing_subscriber_fails_the_step_and_leaves_nothing(session, frozen,
     assert [e.action for e in session.query(AuditEvent).filter_by(entity="case", entity_id=case.id)] == ["file"]
 
 
-def test_a_stranger_learns_nothing_about_someone_elses_case(session, frozen, excluded):
-    _notice, out, (other, _) = excluded
+def test_a_stranger_learns_nothing_about_someone_elses_case(session, frozen, excluded_by_board):
+    _notice, out, (other, _) = excluded_by_board
     case = _file(session, out)
     apply(session, case, "withdraw", people.candidate(session, out))
     with pytest.raises(NotAllowed) as refused:
@@ -280,8 +267,8 @@ def test_a_stranger_learns_nothing_about_someone_elses_case(session, frozen, exc
     assert "withdrawn" not in str(refused.value) and "version" not in str(refused.value)
 
 
-def test_a_case_is_assigned_to_a_legal_officer_never_one_in_conflict(session, frozen, excluded):
-    notice, out, _ = excluded
+def test_a_case_is_assigned_to_a_legal_officer_never_one_in_conflict(session, frozen, excluded_by_board):
+    notice, out, _ = excluded_by_board
     case = _file(session, out)
     team = people.team(session, notice)
     officer = people.user(session, people.Role.LEGAL_OFFICER)
