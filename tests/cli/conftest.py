@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from casework.auth.models import Role
 from casework.db import Database
 
-from ..commands import invoker
+from ..commands import on_a_sqlite_file
 from ..competitions import factories as f
 from ..workflows import people
 
@@ -23,29 +23,20 @@ TABLES = ("cases", "case_messages", "case_documents", "case_deadlines", "audit_e
 
 @pytest.fixture
 def cli(tmp_path, monkeypatch, frozen):
-    url = "sqlite:///" + str(tmp_path / "cli.sqlite")
-    monkeypatch.setenv("DATABASE_URL", url)
-    run = invoker()
-
-    run("db", "upgrade")
-    engine = create_engine(url)
-
-    def count(table):
-        with engine.connect() as conn:
-            return conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+    run = on_a_sqlite_file(tmp_path, monkeypatch)
 
     def counts():
-        return {table: count(table) for table in TABLES}
+        return {table: run.count(table) for table in TABLES}
 
     def execute(sql, **params):
-        with engine.begin() as conn:
+        with run.engine.begin() as conn:
             conn.execute(text(sql), params)
 
-    run.count, run.counts, run.execute, run.frozen = count, counts, execute, frozen
-    run.database = Database(url)
+    run.counts, run.execute, run.frozen = counts, execute, frozen
+    run.database = Database(run.url)
     yield run
     run.database.engine.dispose()
-    engine.dispose()
+    run.engine.dispose()
 
 
 def one_line_failure(result, *texts):

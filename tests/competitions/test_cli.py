@@ -10,12 +10,11 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, text
 
 from casework.cli import main
 from casework.migrate import differences
 
-from ..commands import invoker
+from ..commands import on_a_sqlite_file
 from . import factories as f
 from .test_files import AFTER_THE_TESTS, APP_HEADER, RESULT_HEADER, application_row, mcq_keys, mcq_row, write_csv
 
@@ -26,21 +25,10 @@ def test_migrations_match_the_models(database):
 
 @pytest.fixture
 def cli(tmp_path, monkeypatch, frozen):
-    url = "sqlite:///" + str(tmp_path / "cli.sqlite")
-    monkeypatch.setenv("DATABASE_URL", url)
-    run = invoker()
-
-    run("db", "upgrade")
-    engine = create_engine(url)
-
-    def count(table):
-        with engine.connect() as conn:
-            return conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
-
-    run.count = count
+    run = on_a_sqlite_file(tmp_path, monkeypatch)
     run.frozen = frozen
     yield run
-    engine.dispose()
+    run.engine.dispose()
 
 
 def _assert_one_line_failure(result, *texts):
