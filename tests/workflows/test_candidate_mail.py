@@ -102,6 +102,17 @@ def test_p3_rerouting_and_assignment_mail_nobody(session, frozen, excluded_by_bo
     assert [m.template for m in mails(session, case)] == ["case-step"]       # the acknowledgement only
 
 
+def referred_complaint(session, frozen, notice, out):
+    """A complaint lodged on Wednesday 13 April 2022, acknowledged, analysed and referred to the
+    Director by the legal team: (case, team)."""
+    frozen.set(at(2022, 4, 13, 9))
+    case = file(session, out, CaseType.COMPLAINT)
+    team = people.team(session, notice)
+    for trigger in ("acknowledge", "analyse", "refer"):
+        apply(session, case, trigger, team.legal)
+    return case, team
+
+
 # --- P4: a complaint, walked by people ----------------------------------------------------------------
 
 def test_p4_each_candidate_facing_step_mails_a_french_candidate_once_in_french(session, frozen, excluded_by_epso):
@@ -138,11 +149,7 @@ def test_p4_each_candidate_facing_step_mails_a_french_candidate_once_in_french(s
 def test_p4_an_inadmissible_complaint_is_told_its_ground_in_the_candidates_language(session, frozen, excluded_by_epso):
     notice, out = excluded_by_epso
     speaks(session, out, "DE")
-    frozen.set(at(2022, 4, 13, 9))
-    case = file(session, out, CaseType.COMPLAINT)
-    team = people.team(session, notice)
-    for trigger in ("acknowledge", "analyse", "refer"):
-        apply(session, case, trigger, team.legal)
+    case, team = referred_complaint(session, frozen, notice, out)
     apply(session, case, "decide", team.director, outcome="inadmissible", ground="no-adverse-act",
           reason="the act does not affect the candidate")
     apply(session, case, "reply", team.legal, body="Ihre Beschwerde ist unzulässig.")
@@ -154,11 +161,7 @@ def test_p4_an_inadmissible_complaint_is_told_its_ground_in_the_candidates_langu
 
 def test_an_upheld_complaint_offers_no_court_window(session, frozen, excluded_by_epso):
     notice, out = excluded_by_epso
-    frozen.set(at(2022, 4, 13, 9))
-    case = file(session, out, CaseType.COMPLAINT)
-    team = people.team(session, notice)
-    for trigger in ("acknowledge", "analyse", "refer"):
-        apply(session, case, trigger, team.legal)
+    case, team = referred_complaint(session, frozen, notice, out)
     apply(session, case, "decide", team.director, outcome="upheld", reason="the declaration was in the file")
     apply(session, case, "reply", team.legal, body="Your complaint is upheld.")
     replied = mails(session, case)[-1]
@@ -183,11 +186,7 @@ def test_a_candidate_writing_in_a_language_without_templates_gets_english(sessio
 
 def test_a_refused_step_mails_nothing(session, frozen, excluded_by_epso):
     notice, out = excluded_by_epso
-    frozen.set(at(2022, 4, 13, 9))
-    case = file(session, out, CaseType.COMPLAINT)
-    team = people.team(session, notice)
-    for trigger in ("acknowledge", "analyse", "refer"):
-        apply(session, case, trigger, team.legal)
+    case, team = referred_complaint(session, frozen, notice, out)
     refused(session, case, NotAllowed, "decide", team.board, outcome="upheld", reason="x")
     refused(session, case, MissingData, "decide", team.director, outcome="upheld")
     assert [m.template for m in mails(session, case)] == ["case-step"]
@@ -195,11 +194,7 @@ def test_a_refused_step_mails_nothing(session, frozen, excluded_by_epso):
 
 def test_the_candidates_own_withdrawal_and_a_reopening_are_mailed(session, frozen, excluded_by_epso):
     notice, out = excluded_by_epso
-    frozen.set(at(2022, 4, 13, 9))
-    case = file(session, out, CaseType.COMPLAINT)
-    team = people.team(session, notice)
-    for trigger in ("acknowledge", "analyse", "refer"):
-        apply(session, case, trigger, team.legal)
+    case, team = referred_complaint(session, frozen, notice, out)
     apply(session, case, "decide", team.director, outcome="rejected", reason="x")
     apply(session, case, "reply", team.legal, body="Rejected.")
     apply(session, case, "reopen", team.head, reason="a judgment annulled the reply")
