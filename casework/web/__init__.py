@@ -1,4 +1,8 @@
-"""The web layer: blueprints by audience on top of the domain packages (docs/architecture.md)."""
+"""The web layer: blueprints by audience on top of the domain packages (docs/architecture.md).
+
+A view loads, authorises (404 for what the user may not see), runs its form, calls one domain
+operation and renders or redirects; the request commits once, at the end.
+"""
 from __future__ import annotations
 
 from flask import Flask, g
@@ -8,10 +12,16 @@ from ..db import get_db
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprints and the request's session (committed once, at the end)."""
-    from . import public
-    app.register_blueprint(public.bp)
+    """Sessions, login, languages, security headers, error pages and the blueprints."""
+    from . import auth, i18n, public, security
+    from .portal import views as portal
     app.teardown_appcontext(_close_session)
+    i18n.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(portal.bp, url_prefix="/portal")
 
 
 def _close_session(exc: BaseException | None) -> None:
