@@ -1,6 +1,128 @@
-"""The portal's views (filled in by the portal work)."""
+"""The candidates' portal (issue 11): their competitions, decisions, cases, filings and documents.
+
+Every view is for a logged-in candidate (anyone else: the login page, or 404 for another role), loads
+what the address names, lets the candidate see it only if ``permissions`` says so (404 otherwise:
+existence never leaks), runs its form, calls one domain operation and renders or redirects. What a
+page shows is put together in :mod:`.pages` from the domain's functions.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+from functools import wraps
+from io import BytesIO
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale, gettext
+from flask_login import current_user
+
+from ...deadlines import DeadlineError
+from ...workflows import WarningRequired, WorkflowError, disclosure
+from ...workflows.requests import FILEABLE, file_request
+from .. import get_session
+from . import forms, pages
+from .helpers import template_helpers
 
 bp = Blueprint("portal", __name__)
+bp.context_processor(template_helpers)
+
+
+def _language() -> str:
+    """The page's language as casework's code ("FR"): the candidate's own unless they chose another."""
+    return str(get_locale() or "en").split("_")[0].upper()
+
+
+def candidate_required(view):
+    """Logged in (else the login page), as a candidate (else 404: the portal is theirs alone)."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not getattr(current_user, "is_authenticated", False):
+            return current_app.login_manager.unauthorized()
+        g.me = pages.me(get_session(), getattr(current_user, "id", None), _language())
+        if g.me is None:
+            abort(404)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+@bp.get("/")
+@candidate_required
+def index():
+    return render_template("portal/index.html", record=pages.competitions(get_session(), g.me))
+
+
+@bp.get("/decisions")
+@candidate_required
+def decisions():
+    return render_template("portal/decisions.html", items=pages.decisions(get_session(), g.me))
+
+
+@bp.get("/decisions/<decision_id>")
+@candidate_required
+def decision(decision_id: str):
+    found = pages.visible_decision(get_session(), g.me, decision_id)
+    if found is None:
+        abort(404)
+    return render_template("portal/decision.html", item=pages.decision_item(get_session(), g.me, found))
+
+
+@bp.route("/file/<case_type>", methods=["GET", "POST"])
+@candidate_required
+def file(case_type: str):
+    session, kind = get_session(), next((t for t in FILEABLE if t.value == case_type), None)
+    if kind is None:
+        abort(404)
+    subject = request.values.get("decision") if "decision" in forms.subject_fields(kind) else None
+    contested = pages.visible_decision(session, g.me, subject) if subject else None
+    if request.args.get("decision") and contested is None:
+        abort(404)          # a decision in the address that is not theirs; one posted is the domain's to refuse
+    form = forms.form_class(kind)()
+    choices, tests = pages.filing_choices(session, g.me)
+    warnings = pages.warnings(session, g.me, kind, contested)
+    forms.prepare(form, kind, decisions=choices, sittings=[(forms.sitting_value(n, t), label) for n, t, label in tests],
+                  warnings=warnings, prefill=request.args)
+    status, refusal = 200, None
+    if form.validate_on_submit():
+        try:
+            case = file_request(session, g.me.actor, forms.request_from(kind, form, request.form))
+        except WarningRequired as exc:
+            form.confirmed.choices = [(exc.code, str(exc))]
+            status, refusal = 422, str(exc)
+        except (WorkflowError, DeadlineError) as exc:
+            status, refusal = 422, str(exc)
+        else:
+            flash(gettext("Your request was filed as %(reference)s.", reference=case.reference), "success")
+            return redirect(url_for(".case", reference=case.reference))
+    elif form.is_submitted():
+        status = 422
+    return render_template("portal/file.html", form=form, kind=kind, refusal=refusal,
+                           contested=contested and pages.decision_item(session, g.me, contested),
+                           asks=forms.subject_fields(kind)), status
+
+
+@bp.get("/cases")
+@candidate_required
+def cases():
+    return render_template("portal/cases.html", cases=pages.cases(get_session(), g.me))
+
+
+@bp.get("/cases/<reference>")
+@candidate_required
+def case(reference: str):
+    found = pages.visible_case(get_session(), g.me, reference)
+    if found is None:
+        abort(404)
+    return render_template("portal/case.html", case=found[1], next=pages.next_deadline(found[1]),
+                           labels=forms.LABELS, categories=disclosure.CATEGORIES)
+
+
+@bp.get("/documents/<document_id>")
+@candidate_required
+def document(document_id: str):
+    found = pages.visible_document(get_session(), g.me, document_id)
+    if found is None:
+        abort(404)
+    response = send_file(BytesIO(found.content), mimetype=found.media_type, as_attachment=True,
+                         download_name=found.filename, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
