@@ -244,3 +244,57 @@ def test_a_huge_id_is_404_not_an_error(world, alice):
     for url in ("/portal/decisions/99999999999999999999999", "/portal/documents/99999999999999999999999",
                 "/portal/decisions/-1", "/portal/documents/abc"):
         assert alice.get(url).status_code == 404, url
+
+
+# --- results and the tests sat (C13, P1, P2) -------------------------------------------------------
+
+@pytest.fixture
+def tested(tmp_path, frozen):
+    """AD/398/22 field 1: carla through the screener, then the assessment centre: she sat the verbal MCQ
+    on Monday 13 June 2022 (20 questions, 5 wrong); the phase was closed on Tuesday 14 June."""
+    from casework.auth.models import Role
+    from casework.competitions import results
+    from tests.competitions import factories as f
+    from tests.competitions.test_neutralisation import VERBAL, _key, _sheet
+    with fresh_database("sqlite", tmp_path) as db:
+        with db.session_scope() as session:
+            notice = f.publish(session, only_fields=("1",), places={"1": 10})
+            (carla,) = f.scored_through_screener(session, notice, frozen, [40])
+            _key(session, notice, "verbal", VERBAL)
+            _sheet(session, carla, "verbal", VERBAL[:20], wrong=VERBAL[:5])
+            results.record_sitting(session, carla, "verbal", datetime(2022, 6, 13).date())
+            f.marks(session, carla, numerical=7, abstract=7, competencies=60, interview=70)
+            frozen.set(datetime(2022, 6, 14, 10, tzinfo=UTC))
+            f.close(session, notice, "assessment")
+            user = w._user(session, Role.CANDIDATE, carla.candidate_id)
+            ids = {"user": user.id, "notice": notice.reference}
+        app = w.app_for(db)
+        client = app.test_client()
+        w.login(client, ids["user"])
+        yield client, ids, db
+
+
+def test_results_show_the_screener_the_mcq_answers_by_reference_and_the_passport(tested):
+    client, _, _ = tested
+    page = text(client.get("/portal/"))
+    assert "Talent screener" in page and "Weight" in page
+    assert "VER-001" in page and "Correct answer" in page                 # by question reference (C13)
+    assert "Your score: 15 out of 20." in page
+    assert "Competency passport" in page and "competency" in page.lower()
+    assert "About the tests you sat" in page and "Request to neutralise a test question" in page
+    assert "You sat this test on 13 June 2022." in page
+
+
+def test_a_neutralisation_request_about_the_test_sat_end_to_end(tested):
+    client, ids, _ = tested
+    url = f"/portal/file/neutralisation?notice={ids['notice']}&test=verbal"
+    page = text(client.get(url))
+    assert f'value="{ids["notice"]}::verbal"' in page and 'name="detail_question"' in page
+    response = client.post(url, data={"sitting": f"{ids['notice']}::verbal",
+                                      "detail_question": "the question on the merger of two agencies (VER-020)",
+                                      "detail_explanation": "answers A and C are both right"})
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    assert "Request to neutralise a test question" in page and "the selection board" in page
+    assert "16 June 2022" in page                    # 3 calendar days after the test (2022 rules)
+    assert "Filed after the time limit" not in page

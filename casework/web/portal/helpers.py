@@ -14,6 +14,7 @@ from flask import g
 from ...clock import BRUSSELS
 from ...deadlines import Period
 from ...notifications import catalogue
+from ...notifications.templates import number
 from .pages import brussels_day
 
 
@@ -47,5 +48,10 @@ def period(text: str | None) -> dict[str, Any] | None:
     return {"count": abs(parsed.count), "unit": parsed.unit, "backward": parsed.backward}
 
 
+def num(value: object) -> str:
+    """A mark, a score or a weight as the page's language writes numbers ("14,74"; never "15.0000")."""
+    return "" if value is None else number(value, _language())
+
+
 def template_helpers() -> dict[str, Any]:
-    return {"day": day, "when": when, "period": period}
+    return {"day": day, "when": when, "period": period, "num": num}

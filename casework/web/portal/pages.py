@@ -77,7 +77,9 @@ def competitions(session: Session, who: Me, now: datetime | None = None) -> dict
     for item in view["applications"]:
         application = applications[item["number"]]
         item["results"] = candidate_results(session, application)
-        item["stages"] = {p.code: p.kind for p in definition(application.notice.current).phases}
+        spec = definition(application.notice.current)
+        item["stages"] = {p.code: p.kind for p in spec.phases}
+        item["test_names"] = {t.code: t.name for p in spec.phases for t in p.tests}
         item["tests"] = test_options(session, application, now or clock.now())
     return view
 
