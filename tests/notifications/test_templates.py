@@ -35,6 +35,12 @@ CONTEXTS = {
     "case-decided": {"reference": "REV-2022-000042", "body": "board"},
     "case-reply": {"reference": "CPL-2022-000007", "outcome": "inadmissible", "ground": "late",
                    "court_until": "2022-10-11", "confirmatory_until": None},
+    # what the account pages pass (web.auth): a registration's link, a reset link, a registration held (C1)
+    "account-confirm": {"link": "https://casework.example.eu/confirm/eyJyIjoxfQ.Zx1.abc", "hours": 48},
+    "account-reset": {"link": "https://casework.example.eu/reset/eyJ1IjoxfQ.Zx1.abc", "hours": 2,
+                      "registering": False},
+    "account-held": {"reference": "REG-000012", "reason": "identity-key", "email": "ana@example.org",
+                     "candidate": 7},
 }
 # what the workflows pass for each letter sent via the account (effects._write)
 LETTERS = {
