@@ -298,3 +298,42 @@ def test_a_neutralisation_request_about_the_test_sat_end_to_end(tested):
     assert "Request to neutralise a test question" in page and "the selection board" in page
     assert "16 June 2022" in page                    # 3 calendar days after the test (2022 rules)
     assert "Filed after the time limit" not in page
+
+
+@pytest.mark.parametrize("extra", [
+    {"detail_grounds": "nul\x00byte"},
+    {"detail_grounds": "x" * 200_000},
+    {"detail_grounds": "<script>alert(1)</script>"},
+    {"detail_technical_issue": "maybe"},
+    {"decision": "0"},
+    {"decision": "9" * 40},
+    {"decision": "1; DROP TABLE cases"},
+    {"confirmed": "not-a-warning"},
+    {"detail_decision": "granted"},
+])
+def test_hostile_input_is_a_4xx_with_a_message_or_escaped(world, alice, extra):
+    response = alice.post("/portal/file/review", data=review_form(world, **extra))
+    assert response.status_code in (302, 422), response.status_code
+    body = text(response)
+    assert "<script>alert(1)</script>" not in body
+    if response.status_code == 302:
+        page = text(alice.get(response.headers["Location"]))
+        assert "<script>alert(1)</script>" not in page
+        if "<script>" in str(extra):
+            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize("url, data", [
+    ("/portal/file/neutralisation", {"sitting": "EPSO/XX/1/22::verbal", "detail_question": "q", "detail_explanation": "e"}),
+    ("/portal/file/neutralisation", {"sitting": "nonsense", "detail_question": "q", "detail_explanation": "e"}),
+    ("/portal/file/technical-issue", {"sitting": "EPSO/AD/398/22::verbal", "sat_on": "1900-01-01",
+                                      "detail_description": "d"}),
+    ("/portal/file/technical-issue", {"sitting": "EPSO/AD/398/22::verbal", "sat_on": "31/12/2022",
+                                      "detail_description": "d"}),
+    ("/portal/file/complaint", {"detail_grounds": "g", "detail_omission_date": "yesterday"}),
+])
+def test_malformed_subjects_are_refused_with_a_message(world, alice, url, data):
+    before = cases(world)
+    response = alice.post(url, data=data)
+    assert response.status_code == 422 and cases(world) == before
+    assert "Your request was not filed" in text(response)
