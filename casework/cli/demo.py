@@ -34,3 +34,18 @@ def demo_status() -> None:
     with transaction() as session:
         count = session.scalar(select(func.count(Notice.id)))
         click.echo(count or "empty")
+
+
+@demo.command("accounts")
+def accounts_command() -> None:
+    """Create (or reset) one ready account per role, candidates at stages worth seeing, and print
+    them: role, e-mail, a new password, what to look at (the old passwords stop working)."""
+    from flask import current_app
+
+    from ..auth.passwords import hasher_from
+    from ..demo.accounts import demo_accounts, table
+    with transaction() as session:
+        rows = demo_accounts(session, using=hasher_from(current_app.config, testing=current_app.testing))
+        text = table(rows)
+    click.echo("Demo accounts (log in at /login):")
+    click.echo(text)
