@@ -11,6 +11,8 @@
   tests, or the screener), within the notice's limit when it sets one;
 - **P1 neutralisation** (an MCQ test) and **P2 technical issue** about each test of the decision's
   phase the candidate sat, from the day of the sitting;
+- **P2 about the application form** while applications are open: reported before the application
+  deadline (003 4.1), with the day after which questions to EPSO may not be answered in time (D10);
 - **P6** as information only (the legal team tracks it): a board decision may go straight to the
   General Court within 3 months and 10 days (D7); an EPSO decision only after a complaint; the
   Ombudsman needs prior approaches and suspends no time limit.
@@ -36,7 +38,7 @@ from ..agenda.calendars import stored_calendars
 from ..cases.models import CaseState, CaseType, DecidingBody
 from ..competitions.models import Application, Body, Decision, Sitting
 from ..competitions.notices import definition, time_limits, version_on
-from ..deadlines import DeadlineResult, DeadlineSpec, compute
+from ..deadlines import BRUSSELS, DeadlineResult, DeadlineSpec, compute
 from . import routing, timelimits
 from .filing import warnings_for
 
@@ -61,6 +63,8 @@ class Option:
     test: str | None = None            # P1, P2: the test's code
     sat_on: date | None = None         # P1, P2: the day it was sat
     after_complaint: bool = False      # P6: an EPSO decision reaches the court only after a complaint (D7)
+    about: str | None = None           # P2: "application-form" for a problem with the application form
+    questions_by: date | None = None   # D10: questions sent to EPSO after this day may not be answered in time
 
     @property
     def pointless(self) -> bool:
@@ -160,6 +164,25 @@ def test_options(session: Session, application: Application, now: datetime | Non
                                now, deciding_body=routing.deciding_body(kind, None).value,
                                notice=application.notice.reference, test=sitting.test, sat_on=sitting.sat_on))
     return out
+
+
+def application_form(session: Session, application: Application, now: datetime | None = None) -> Option | None:
+    """P2 about the application form while applications are open (C14: under the version in force): to be
+    reported before the notice's application deadline, not within days of a test (003 4.1; 004 7.1(2)),
+    and D10: questions sent less than 5 working days before that deadline may not be answered in time
+    (the notice's ``questions-cutoff`` rule, counted backwards; None where its rule set has none)."""
+    now = now or clock.now()
+    version = version_on(application.notice, now.astimezone(BRUSSELS).date())
+    deadline = definition(version).application_deadline
+    if now > deadline:
+        return None
+    rules = time_limits(version)
+    cutoff = (compute(DeadlineSpec.for_rule("questions-cutoff", deadline, rules), stored_calendars(session)).last_day
+              if "questions-cutoff" in rules.rules else None)
+    return Option(kind=CaseType.TECHNICAL_ISSUE.value, rule=CaseType.TECHNICAL_ISSUE.rule,
+                  deciding_body=routing.deciding_body(CaseType.TECHNICAL_ISSUE, None).value, fileable=True,
+                  act_by=deadline.astimezone(BRUSSELS).date(), ends_at=deadline, passed=False, computation=None,
+                  notice=application.notice.reference, about="application-form", questions_by=cutoff)
 
 
 def onward(session: Session, decision: Decision, now: datetime | None = None) -> list[Option]:

@@ -337,3 +337,29 @@ def test_malformed_subjects_are_refused_with_a_message(world, alice, url, data):
     response = alice.post(url, data=data)
     assert response.status_code == 422 and cases(world) == before
     assert "Your request was not filed" in text(response)
+
+
+def test_a_problem_with_the_application_form_while_applications_are_open_with_the_d10_warning(tmp_path, frozen):
+    """1 March 2022: AD/398/22 closes on 22 March at noon; questions after 15 March may not be answered (D10)."""
+    from casework.auth.models import Role
+    from tests.competitions import factories as f
+    with fresh_database("sqlite", tmp_path) as db:
+        with db.session_scope() as session:
+            notice = f.publish(session, only_fields=("1",))
+            dana = f.apply(session, notice)
+            user, reference = w._user(session, Role.CANDIDATE, dana.candidate_id).id, notice.reference
+        client = w.app_for(db).test_client()
+        w.login(client, user)
+        page = text(client.get("/portal/"))
+        assert "While applications are open" in page and "15 March 2022" in page
+        url = f"/portal/file/technical-issue?notice={reference}&about=application-form"
+        assert "about=application-form" in page
+        form = text(client.get(url))
+        assert "may not be answered in time" in form
+        assert re.search(rf'<option[^>]*value="{reference}::"[^>]*selected|<option[^>]*selected[^>]*value="{reference}::"',
+                         form)
+        response = client.post(url, data={"sitting": f"{reference}::", "detail_about": "application-form",
+                                          "detail_description": "the form loses my diploma"})
+        assert response.status_code == 302
+        page = text(client.get(response.headers["Location"]))
+        assert "Report of a technical or organisational problem" in page and "Filed after the time limit" not in page

@@ -138,3 +138,20 @@ def test_the_candidate_is_never_told_the_outer_limit():
 def test_no_limit_where_the_type_has_none():
     assert options.filing_limit(None, CaseType.ACCESS_DOCUMENTS) is None
     assert options.filing_limit(None, CaseType.REVIEW) is None        # no decision: nothing to count from
+
+
+def test_p2_about_the_application_form_while_applications_are_open_with_the_d10_cutoff(session, frozen):
+    """AD/398/22: applications close on Tuesday 22 March 2022 at noon; questions sent less than 5 working
+    days before may not be answered in time (D10): after Tuesday 15 March."""
+    notice = f.publish(session, only_fields=("1",))
+    application = f.apply(session, notice)
+    option = options.application_form(session, application)
+    assert (option.kind, option.about, option.fileable) == ("technical-issue", "application-form", True)
+    assert option.act_by == f.deadline(notice).date() and option.ends_at == f.deadline(notice)
+    assert option.questions_by == date(2022, 3, 15)
+    case = file_request(session, people.candidate(session, application), FilingRequest(
+        "technical-issue", notice=notice.reference, details={"description": "the form loses my diploma",
+                                                             "about": "application-form"}))
+    assert not case.late and "application-form" in case.flags
+    f.after_deadline(frozen, notice)
+    assert options.application_form(session, application) is None

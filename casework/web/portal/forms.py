@@ -201,11 +201,12 @@ def request_from(case_type: CaseType, form: FilingForm, posted: MultiDict) -> Fi
                          confirmed=tuple(form.confirmed.data or ()))
 
 
-def prepare(form: FilingForm, case_type: CaseType, *, decisions: Sequence[tuple[str, str]],
+def prepare(form: FilingForm, *, decisions: Sequence[tuple[str, str]],
             sittings: Sequence[tuple[str, str]], warnings: Sequence[tuple[str, str]],
             prefill: Mapping[str, str]) -> None:
     """Fill the choices (the candidate's decisions and tests, the warnings to confirm) and, on a first
-    display, the subject given in the address (``?decision=ID``, ``?notice=REF&test=CODE``)."""
+    display, the subject given in the address (``?decision=ID``, ``?notice=REF&test=CODE``,
+    ``?notice=REF&about=application-form``)."""
     form.decision.choices = [("", _l("Choose a decision")), *decisions]
     form.sitting.choices = [("", _l("Choose a test")), *sittings]
     form.confirmed.choices = list(warnings)
@@ -215,3 +216,6 @@ def prepare(form: FilingForm, case_type: CaseType, *, decisions: Sequence[tuple[
         form.decision.data = prefill["decision"]
     if prefill.get("notice") and prefill.get("test"):
         form.sitting.data = sitting_value(prefill["notice"], prefill["test"])
+    if prefill.get("notice") and prefill.get("about") == "application-form" and hasattr(form, PREFIX + "about"):
+        form.sitting.data = sitting_value(prefill["notice"], "")           # P2: no test, the form itself
+        getattr(form, PREFIX + "about").data = "application-form"

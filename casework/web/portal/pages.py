@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from ... import clock
 from ...auth.actors import Actor, actor_for
 from ...auth.models import Role, User
 from ...auth.permissions import can_view, case_filter, case_view_for
-from ...cases.models import Case, CaseDocument
+from ...cases.models import Case, CaseDocument, CaseType
 from ...cases.queries import candidate_view, find_case
 from ...clock import BRUSSELS
 from ...competitions.history import find_decision
@@ -31,7 +32,7 @@ from ...competitions.notices import definition
 from ...competitions.queries import candidate_results
 from ...notifications import catalogue, decision_reasons
 from ...workflows import filing
-from ...workflows.options import options_for, test_options
+from ...workflows.options import Option, application_form, options_for, test_options
 
 MAX_ID = 2**63 - 1         # the largest row id (BIGINT): a larger number in an address is no row
 
@@ -81,6 +82,7 @@ def competitions(session: Session, who: Me, now: datetime | None = None) -> dict
         item["stages"] = {p.code: p.kind for p in spec.phases}
         item["test_names"] = {t.code: t.name for p in spec.phases for t in p.tests}
         item["tests"] = test_options(session, application, now or clock.now())
+        item["application_form"] = application_form(session, application, now)
     return view
 
 
@@ -166,10 +168,16 @@ def visible_document(session: Session, who: Me, document_id: int) -> CaseDocumen
     return document if listed else None
 
 
-def filing_choices(session: Session, who: Me) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+def application_form_option(session: Session, who: Me, notice: str | None) -> Option | None:
+    """P2 about the application form of the candidate's application to ``notice``, while it is open (D10)."""
+    found = [a for a in _applications(session, who).values() if a.notice.reference == notice]
+    return application_form(session, found[0]) if found else None
+
+
+def filing_choices(session: Session, who: Me, case_type: CaseType) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
     """What a filing form offers: the candidate's published decisions, not annulled (id, and what it is:
     its kind in the page's language, its day, its competition), and the tests of their competitions
-    (notice, test code, label)."""
+    (notice, test code, label; an empty test code: the application form, P2)."""
     view = record(session, who)
     found = [(str(d["id"]), " — ".join((catalogue.term(who.language, "decision", d["kind"]),
                                         catalogue.day(brussels_day(d["published_at"]), who.language), a["notice"])))
@@ -177,6 +185,9 @@ def filing_choices(session: Session, who: Me) -> tuple[list[tuple[str, str]], li
     tests = []
     for application in _applications(session, who).values():
         spec = definition(application.notice.current)
+        if case_type is CaseType.TECHNICAL_ISSUE:
+            tests.append((application.notice.reference, "",
+                          gettext("%(notice)s — the application form", notice=application.notice.reference)))
         tests.extend((application.notice.reference, t.code, f"{application.notice.reference} — {t.name}")
                      for p in spec.phases for t in p.tests)
     return found, tests

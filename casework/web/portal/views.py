@@ -14,6 +14,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 
+from ...cases.models import CaseType
 from ...deadlines import DeadlineError
 from ...workflows import WarningRequired, WorkflowError, disclosure
 from ...workflows.requests import FILEABLE, file_request
@@ -75,9 +76,9 @@ def file(case_type: str):
     if request.args.get("decision") and contested is None:
         abort(404)          # a decision in the address that is not theirs; one posted is the domain's to refuse
     form = forms.form_class(kind)()
-    choices, tests = pages.filing_choices(session, g.me)
+    choices, tests = pages.filing_choices(session, g.me, kind)
     warnings = pages.warnings(session, g.me, kind, contested)
-    forms.prepare(form, kind, decisions=choices, sittings=[(forms.sitting_value(n, t), label) for n, t, label in tests],
+    forms.prepare(form, decisions=choices, sittings=[(forms.sitting_value(n, t), label) for n, t, label in tests],
                   warnings=warnings, prefill=request.args)
     status, refusal = 200, None
     if form.validate_on_submit():
@@ -93,9 +94,11 @@ def file(case_type: str):
             return redirect(url_for(".case", reference=case.reference))
     elif form.is_submitted():
         status = 422
+    about_form = (pages.application_form_option(session, g.me, request.args.get("notice"))
+                  if kind is CaseType.TECHNICAL_ISSUE and request.args.get("about") == "application-form" else None)
     return render_template("portal/file.html", form=form, kind=kind, refusal=refusal,
                            contested=contested and pages.decision_item(session, g.me, contested),
-                           asks=forms.subject_fields(kind)), status
+                           application_form=about_form, asks=forms.subject_fields(kind)), status
 
 
 @bp.get("/cases")
