@@ -33,8 +33,6 @@ def test_axe_reports_what_it_finds(page):
     assert {"image-alt", "html-has-lang"} <= found
 
 
-@pytest.mark.xfail(reason="the skip link belongs to the base layout (templates/base.html, issue 11), "
-                          "not written yet", strict=False)
 def test_tab_reaches_the_skip_link_first(live_server, page):
     page.goto(live_server("/"))
     page.keyboard.press("Tab")

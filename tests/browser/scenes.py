@@ -1,0 +1,81 @@
+"""Data a browser scenario starts from, put in the live server's database before the browser comes.
+
+Built with the same factories as the domain's tests (tests/competitions/factories.py) and the real
+account functions (casework.auth.accounts, passwords), committed, so that the server's requests see
+them. Each scene is built afresh for the test that asks for it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from casework.auth import accounts, passwords
+from casework.auth.actors import actor_for
+from casework.auth.models import Role, User
+from casework.competitions.models import Application, Candidate
+from casework.db import Database
+from casework.workflows.requests import FilingRequest, file_request
+from tests.competitions import factories as f
+
+PASSWORD = "a long test passphrase"      # at least passwords.MIN_LENGTH characters
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    password: str
+    user_id: int
+    candidate_id: int | None = None
+
+
+def candidate_account(session, application: Application, password: str = PASSWORD, *,
+                      language: str = "EN") -> Account:
+    """An account with a password for the candidate behind ``application`` (C1: one per person)."""
+    candidate = session.get(Candidate, application.candidate_id)
+    user = accounts.create_user(session, email=candidate.email, name=f"{candidate.given_names} {candidate.surname}",
+                                role=Role.CANDIDATE, candidate_email=candidate.email, language=language,
+                                actor="browser-tests")
+    user.set_password(password, passwords.hasher(**passwords.TESTING))
+    session.flush()
+    return Account(email=user.email, password=password, user_id=user.id, candidate_id=candidate.id)
+
+
+def staff_account(session, role: Role, email: str, password: str = PASSWORD, **kwargs) -> Account:
+    user = accounts.create_user(session, email=email, name=email.split("@")[0], role=role, actor="browser-tests",
+                                **kwargs)
+    user.set_password(password, passwords.hasher(**passwords.TESTING))
+    session.flush()
+    return Account(email=user.email, password=password, user_id=user.id)
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """AD/398/22 field 1 after eligibility: ``me`` and ``other`` excluded by the board (C5), each with
+    an account; ``other`` has asked for a review (P3) of theirs, case ``other_case``."""
+    notice: str
+    me: Account
+    my_decision: int
+    other: Account
+    other_decision: int
+    other_case: str
+
+
+GROUNDS = "The board did not count my traineeship."
+
+
+def two_excluded_candidates(db: Database, frozen) -> Exclusions:
+    with db.session_scope() as session:
+        notice = f.publish(session, only_fields=("1",), places={"1": 2})
+        for _ in range(2):
+            f.apply(session, notice)
+        short = f.profile("degree-4y", "2018-06-30", f.job("2010-01-01"))   # too little experience
+        mine, theirs = f.apply(session, notice, profile=short), f.apply(session, notice, profile=short)
+        f.after_deadline(frozen, notice)
+        f.close(session, notice, "application", "eligibility")
+        f.refresh(session, mine, theirs)
+        me, other = candidate_account(session, mine), candidate_account(session, theirs)
+        my_decision, other_decision = f.last_decision(session, mine), f.last_decision(session, theirs)
+        case = file_request(session, actor_for(session, session.get(User, other.user_id)),
+                            FilingRequest("review", decision=str(other_decision.id), details={"grounds": GROUNDS}))
+        return Exclusions(notice=notice.reference, me=me, my_decision=my_decision.id, other=other,
+                          other_decision=other_decision.id, other_case=case.reference)
+
