@@ -52,7 +52,6 @@ from ..cases import queries
 from ..cases.models import Case, CaseDocument, CaseMessage, DecidingBody
 from ..competitions.models import Application, Decision, PhaseClosure, Score, ScoreState, Status
 from ..competitions.notices import definition
-from ..deadlines.rules import ADMINISTRATION
 from .actors import Actor
 from .models import Role
 
@@ -362,8 +361,8 @@ def _for_candidate(view: dict[str, Any]) -> dict[str, Any]:
         "details": {key: value for key, value in view.get("details", {}).items() if key not in CASE_FILE_DETAILS},
         "decision": decision and {**{key: decision[key] for key in CANDIDATE_DECISION if key in decision},
                                   "by": acting_for(decision.get("by"))},
-        "deadlines": [_candidate_deadline(row) for row in view.get("deadlines", [])
-                      if row.get("audience") != ADMINISTRATION],
+        # the administration's limits too (the acknowledgement, the reply): what EPSO owes the candidate
+        "deadlines": [_candidate_deadline(row) for row in view.get("deadlines", [])],
         "messages": [{**m, "author": acting_for(m["author"])} for m in view.get("messages", [])
                      if m["kind"] in CORRESPONDENCE and m["direction"] in ("in", "out")],
         "documents": [{**d, "added_by": acting_for(d["added_by"])} for d in view.get("documents", [])

@@ -131,16 +131,17 @@ def test_outside_the_board_a_member_is_shown_as_the_board(session, walked):
     assert permissions.audience(team.epso) is permissions.audience(team.director) is Audience.BOARD_AS_BODY
 
 
-def test_the_candidate_has_their_deadlines_without_the_outer_limit_nor_the_administrations(session, walked):
+def test_the_candidate_has_their_deadlines_without_the_outer_limit_and_what_epso_owes_them(session, walked):
     """D2, D5: the candidate is shown the date to act by, never the later outer limit the board weighs
     on a late filing; D6: with its computation. The administration's own time limits (the
-    acknowledgement within 15 working days) are the file's."""
+    acknowledgement within 15 working days) are shown too: they are what EPSO owes the candidate."""
     case, candidate, _, _, _ = walked
     full = {d["name"]: d for d in queries.case_view(session, case)["deadlines"]}
     assert (full["filing"]["act_by"], full["filing"]["outer_limit"]) == ("2022-04-02", "2022-04-04")
     assert full["acknowledgement"]["audience"] == "administration"
     mine = {d["name"]: d for d in case_view_for(session, candidate, case)["deadlines"]}
-    assert set(mine) == {name for name, d in full.items() if d["audience"] != "administration"}
+    assert set(mine) == set(full)
+    assert mine["acknowledgement"]["act_by"] == full["acknowledgement"]["act_by"] and mine["acknowledgement"]["steps"]
     filing = mine["filing"]
     assert (filing["act_by"], filing["last_day"]) == ("2022-04-02", "2022-04-02")
     assert "outer_limit" not in filing and "2022-04-04" not in dumped(filing)

@@ -151,8 +151,6 @@ def test_filing_a_review_against_the_board_exclusion_end_to_end(world, alice, fr
     assert "Filed after the time limit" not in page
 
 
-@pytest.mark.xfail(strict=True, reason="permissions.case_view_for leaves out the administration's time limits "
-                                       "(the acknowledgement of a review): issue 11 wants the candidate to see it")
 def test_the_acknowledgement_deadline_is_shown_with_its_explanation(world, alice):
     response = alice.post("/portal/file/review", data=review_form(world))
     page = text(alice.get(response.headers["Location"]))
