@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from casework.auth import accounts, passwords
 from casework.auth.actors import actor_for
 from casework.auth.models import Role, User
+from casework.cases.models import CaseDocument
 from casework.competitions.models import Application, Candidate
 from casework.db import Database
+from casework.workflows.filing import Upload
 from casework.workflows.requests import FilingRequest, file_request
 from tests.competitions import factories as f
 
@@ -50,16 +54,19 @@ def staff_account(session, role: Role, email: str, password: str = PASSWORD, **k
 @dataclass(frozen=True)
 class Exclusions:
     """AD/398/22 field 1 after eligibility: ``me`` and ``other`` excluded by the board (C5), each with
-    an account; ``other`` has asked for a review (P3) of theirs, case ``other_case``."""
+    an account; ``other`` has asked for a review (P3) of theirs, case ``other_case``, with a document
+    (``other_document``, their-evidence.pdf)."""
     notice: str
     me: Account
     my_decision: int
     other: Account
     other_decision: int
     other_case: str
+    other_document: int
 
 
 GROUNDS = "The board did not count my traineeship."
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def two_excluded_candidates(db: Database, frozen) -> Exclusions:
@@ -75,7 +82,38 @@ def two_excluded_candidates(db: Database, frozen) -> Exclusions:
         me, other = candidate_account(session, mine), candidate_account(session, theirs)
         my_decision, other_decision = f.last_decision(session, mine), f.last_decision(session, theirs)
         case = file_request(session, actor_for(session, session.get(User, other.user_id)),
-                            FilingRequest("review", decision=str(other_decision.id), details={"grounds": GROUNDS}))
+                            FilingRequest("review", decision=str(other_decision.id), details={"grounds": GROUNDS},
+                                          documents=(Upload("their-evidence.pdf", PDF, "application/pdf"),)))
+        document = session.scalar(select(CaseDocument.id).where(CaseDocument.case_id == case.id))
         return Exclusions(notice=notice.reference, me=me, my_decision=my_decision.id, other=other,
-                          other_decision=other_decision.id, other_case=case.reference)
+                          other_decision=other_decision.id, other_case=case.reference, other_document=document)
 
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A candidate imported with their application (an application file), no account yet: excluded from
+    AD/398/22 field 1 at eligibility. Registering with the same identity document and address links the
+    new account to this record (casework.auth.registration.same_person)."""
+    notice: str
+    email: str
+    identity_document: str
+    surname: str
+    given_names: str
+    decision: int
+
+
+def imported_excluded_candidate(db: Database, frozen) -> Imported:
+    with db.session_scope() as session:
+        notice = f.publish(session, only_fields=("1",), places={"1": 2})
+        for _ in range(2):
+            f.apply(session, notice)
+        short = f.profile("degree-4y", "2018-06-30", f.job("2010-01-01"))
+        mine = f.apply(session, notice, profile=short)
+        f.after_deadline(frozen, notice)
+        f.close(session, notice, "application", "eligibility")
+        f.refresh(session, mine)
+        candidate = session.get(Candidate, mine.candidate_id)
+        return Imported(notice=notice.reference, email=candidate.email, identity_document=candidate.identity_key,
+                        surname=candidate.surname, given_names=candidate.given_names,
+                        decision=f.last_decision(session, mine).id)

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from . import pages
 from .scenes import GROUNDS, two_excluded_candidates
-from .support import assert_accessible, screenshot
+from .support import assert_accessible
 
 
 def test_a_candidate_logs_in_and_sees_their_decision_and_what_they_can_do(live_server, page, frozen):
@@ -30,7 +30,6 @@ def test_a_candidate_logs_in_and_sees_their_decision_and_what_they_can_do(live_s
     expect(review).to_be_visible()
     expect(review.get_by_text("Date to act by: 1 April 2022")).to_be_visible()     # 10 days from 22 March
     assert_accessible(page)
-    screenshot(page, "portal-my-decisions")
 
 
 def test_another_candidates_case_and_decision_are_not_found(live_server, page, frozen):
@@ -57,7 +56,6 @@ def test_the_portal_in_french_and_back(live_server, page, frozen):
     mine = page.locator(f"#decision-{scene.my_decision}")
     expect(mine.get_by_role("heading", name="Que puis-je faire ?")).to_be_visible()
     assert_accessible(page)
-    screenshot(page, "portal-my-decisions-fr")
 
     pages.my_decisions(page, live_server.url)          # the choice is remembered
     assert pages.heading(page) == "Mes décisions"
@@ -94,7 +92,6 @@ def test_a_request_for_review_filed_with_the_keyboard_alone(live_server, page, f
     pages.tab_to(page, grounds)
     keyboard.type(MY_GROUNDS)
     assert_accessible(page)
-    screenshot(page, "portal-file-review")
     pages.tab_to(page, page.locator("form").filter(has=grounds).locator('[type="submit"]'))
     with page.expect_navigation():
         keyboard.press("Enter")
@@ -108,4 +105,3 @@ def test_a_request_for_review_filed_with_the_keyboard_alone(live_server, page, f
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference[1])
     expect(page.get_by_text(MY_GROUNDS, exact=True)).to_be_visible()
     assert_accessible(page)
-    screenshot(page, "portal-case-filed")
