@@ -18,7 +18,16 @@ from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileSize, MultipleFileField
 from werkzeug.datastructures import FileStorage, MultiDict
-from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    Field,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -74,12 +83,26 @@ HELP: dict[str, Any] = {
     "documents": _l("Public access to documents is generally excluded for competition files; such a request "
                     "is handled on its own time limits."),
 }
-CHOICES: dict[str, list[tuple[str, Any]]] = {
-    "error_type": [("", _l("Not said")), ("content", _l("An error in the question or its answers")),
-                   ("translation", _l("A translation problem"))],
-    "about": [("", _l("A test")), ("application-form", _l("The application form"))],
+CHOICES: dict[str, list[SelectChoice]] = {
+    "error_type": [SelectChoice("", _l("Not said")), SelectChoice("content", _l("An error in the question or its answers")),
+                   SelectChoice("translation", _l("A translation problem"))],
+    "about": [SelectChoice("", _l("A test")), SelectChoice("application-form", _l("The application form"))],
 }
-YES_NO_CHOICES = [("yes", _l("Yes")), ("no", _l("No"))]
+YES_NO_CHOICES = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
+
+
+class WarningChoice(SelectChoice):
+    """A warning to confirm (P4): a choice of the ``confirmed`` field that the filing page also reads as
+    ``(code, text)`` (``{% for code, text in form.confirmed.choices %}``)."""
+
+    def __iter__(self):
+        return iter((self.value, self.label))
+
+
+def options(pairs: Iterable[tuple[str, Any]], kind: type[SelectChoice] = SelectChoice) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices (``SelectChoice``: tuples are deprecated in WTForms 3.3 and
+    refused from 3.4)."""
+    return [kind(value, label) for value, label in pairs]
 
 
 def label(case_type: CaseType, key: str) -> Any:
@@ -128,7 +151,7 @@ def _detail_field(case_type: CaseType, detail: Detail) -> Field:
     if detail.kind == YES_NO:
         return RadioField(choices=YES_NO_CHOICES, validators=[Optional()], **text)
     if detail.kind == LIST:
-        choices = [(code, lazy_pgettext("disclosure", category.label))
+        choices = [SelectChoice(code, lazy_pgettext("disclosure", category.label))
                    for code, category in disclosure.CATEGORIES.items()]
         return CheckboxesField(choices=choices, validators=[_at_least_one] if detail.required else [], **text)
     if detail.key in CHOICES:
@@ -207,9 +230,9 @@ def prepare(form: FilingForm, *, decisions: Sequence[tuple[str, str]],
     """Fill the choices (the candidate's decisions and tests, the warnings to confirm) and, on a first
     display, the subject given in the address (``?decision=ID``, ``?notice=REF&test=CODE``,
     ``?notice=REF&about=application-form``)."""
-    form.decision.choices = [("", _l("Choose a decision")), *decisions]
-    form.sitting.choices = [("", _l("Choose a test")), *sittings]
-    form.confirmed.choices = list(warnings)
+    form.decision.choices = options([("", _l("Choose a decision")), *decisions])
+    form.sitting.choices = options([("", _l("Choose a test")), *sittings])
+    form.confirmed.choices = options(warnings, WarningChoice)
     if form.is_submitted():
         return
     if prefill.get("decision"):

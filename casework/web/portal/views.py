@@ -85,7 +85,7 @@ def file(case_type: str):
         try:
             case = file_request(session, g.me.actor, forms.request_from(kind, form, request.form))
         except WarningRequired as exc:
-            form.confirmed.choices = [(exc.code, str(exc))]
+            form.confirmed.choices = forms.options([(exc.code, str(exc))], forms.WarningChoice)
             status, refusal = 422, str(exc)
         except (WorkflowError, DeadlineError) as exc:
             status, refusal = 422, str(exc)
