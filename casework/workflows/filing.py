@@ -338,22 +338,23 @@ def checked(upload: Upload, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[str, str
     """The safe name and media type of an acceptable file: allowed type, content that matches it,
     a bounded size; anything else is refused."""
     name = secure_filename(upload.filename) or "document"
+    called = upload.filename or "a file without a name"            # as the refusals name it
     media_type = upload.media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
     if media_type not in UPLOAD_TYPES:
-        raise MissingData(f"{upload.filename}: files of type {media_type} are not accepted "
+        raise MissingData(f"{called}: files of type {media_type} are not accepted "
                           f"(accepted: PDF, PNG, JPEG, plain text)")
     if not upload.content:
-        raise MissingData(f"{upload.filename} is empty")
+        raise MissingData(f"{called} is empty")
     if len(upload.content) > max_bytes:
-        raise MissingData(f"{upload.filename} is larger than {max_bytes // (1024 * 1024)} MB")
+        raise MissingData(f"{called} is larger than {max_bytes // (1024 * 1024)} MB")
     magic = UPLOAD_TYPES[media_type]
     if magic and not upload.content.startswith(magic):
-        raise MissingData(f"{upload.filename} is not a real {media_type} file")
+        raise MissingData(f"{called} is not a real {media_type} file")
     if media_type == "text/plain":
         try:
             upload.content.decode("utf-8")
         except UnicodeDecodeError:
-            raise MissingData(f"{upload.filename} is not UTF-8 text") from None
+            raise MissingData(f"{called} is not UTF-8 text") from None
     return name, media_type
 
 

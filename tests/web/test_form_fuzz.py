@@ -113,6 +113,7 @@ UPLOADS = {        # name: (content, filename, content type, accepted?)
     "pdf": (PDF, "proof.pdf", "application/pdf", True),
     "text": ("Ħaġar Qim — Zażółć gęślą jaźń".encode(), "note.txt", "text/plain", True),
     "html-as-text": (SCRIPT.encode(), "note.txt", "text/plain", True),   # a download, never a page
+    "hostile-name": (PDF, f'{IMG}{SCRIPT}.pdf', "application/pdf", True),
     "greek-name": (PDF, "Απόφαση επιτροπής.pdf", "application/pdf", True),
     "traversal-name": (PDF, "../../../etc/passwd.pdf", "application/pdf", True),
     "program-as-pdf": (PROGRAM, "cv.pdf", "application/pdf", False),
@@ -494,3 +495,27 @@ def test_nul_is_refused_before_any_query_on_every_backend(any_backend, field, va
     settle(response, world.db, before)
     if field != "filename":
         assert 400 <= response.status_code < 500
+
+
+# --- what the fuzzing found ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("content, media_type", [(PDF, "application/pdf"), (PROGRAM, "application/pdf"),
+                                                 (b"%PDF-" + b"0" * filing.MAX_UPLOAD_BYTES, "application/pdf")],
+                         ids=["pdf", "program", "over-the-limit"])
+def test_a_document_sent_without_a_name_is_stored_or_refused_never_dropped(portal, content, media_type):
+    """A file part with ``filename=""`` (or a name the parser cannot read: an unescaped quote) and content
+    was left out by the form: the case was filed without the document sent."""
+    url = "/portal/file/review"
+    before = counts(portal.db)
+    response = portal.client.post(url, data={**base_form(portal, CaseType.REVIEW),
+                                             "csrf_token": token_of(portal.client, url),
+                                             "evidence": [(io.BytesIO(content), "", media_type)]},
+                                  content_type="multipart/form-data")
+    after = settle(response, portal.db, before)
+    if content == PDF:
+        assert response.status_code == 302
+        assert after["case_documents"] == before["case_documents"] + 1
+        page = body(portal.client.get(response.headers["Location"]))
+        assert "document" in page
+    else:
+        assert response.status_code == 422 and "a file without a name" in body(response)

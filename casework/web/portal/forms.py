@@ -200,18 +200,27 @@ def _details(case_type: CaseType, form: FilingForm, posted: MultiDict) -> dict[s
 
 def _uploads(files: Iterable[FileStorage] | None) -> tuple[Upload, ...]:
     """The files as the domain checks them (``filing.checked``): read up to one byte past the limit, so a
-    larger file is refused without being held whole; the browser's type, or the name's when it gives none."""
+    larger file is refused without being held whole; the browser's type, or the name's when it gives none.
+
+    Every part of the file field that carries something is a document, with a name or without one (a
+    client may send ``filename=""``, or a name the parser cannot read): only an empty part with no name
+    (a file input left empty) is nothing. The form's own data leaves nameless parts out, which would
+    file the case without the document sent."""
     out = []
     for storage in files or ():
         content = storage.stream.read(MAX_UPLOAD_BYTES + 1)
+        if not content and not storage.filename:
+            continue
         given = (storage.mimetype or "").strip()
         out.append(Upload(storage.filename or "", content,
                           None if given in ("", "application/octet-stream") else given))
     return tuple(out)
 
 
-def request_from(case_type: CaseType, form: FilingForm, posted: MultiDict) -> FilingRequest:
-    """The :class:`~casework.workflows.requests.FilingRequest` of a submitted form (plain strings)."""
+def request_from(case_type: CaseType, form: FilingForm, posted: MultiDict,
+                 files: MultiDict | None = None) -> FilingRequest:
+    """The :class:`~casework.workflows.requests.FilingRequest` of a submitted form (plain strings);
+    ``files``: the request's files (every part of the evidence field), else the form's."""
     asks = subject_fields(case_type)
     notice = test = None
     if "sitting" in asks and form.sitting.data and SITTING in form.sitting.data:
@@ -220,7 +229,8 @@ def request_from(case_type: CaseType, form: FilingForm, posted: MultiDict) -> Fi
                          decision=form.decision.data or None if "decision" in asks else None,
                          notice=notice, test=test,
                          sat_on=form.sat_on.data or None if "sat_on" in asks else None,
-                         details=_details(case_type, form, posted), documents=_uploads(form.evidence.data),
+                         details=_details(case_type, form, posted),
+                         documents=_uploads(form.evidence.data if files is None else files.getlist(form.evidence.name)),
                          confirmed=tuple(form.confirmed.data or ()))
 
 

@@ -83,7 +83,7 @@ def file(case_type: str):
     status, refusal = 200, None
     if form.validate_on_submit():
         try:
-            case = file_request(session, g.me.actor, forms.request_from(kind, form, request.form))
+            case = file_request(session, g.me.actor, forms.request_from(kind, form, request.form, request.files))
         except WarningRequired as exc:
             form.confirmed.choices = forms.options([(exc.code, str(exc))], forms.WarningChoice)
             status, refusal = 422, str(exc)
