@@ -95,9 +95,6 @@ def test_every_portal_page_has_no_accessibility_violation(live_server, page, fro
     tour.done()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="templates/portal/decision.html has no <h1> (the decision's title is the <h2> of "
-                          "_decision.html): axe page-has-heading-one")
 def test_a_decision_page_has_no_accessibility_violation(live_server, page, frozen):
     scene = two_excluded_candidates(live_server.db, frozen)
     pages.login(page, live_server.url, scene.me.email, scene.me.password)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -184,9 +183,6 @@ def test_another_candidates_document_is_not_found(live_server, page, frozen):
     assert response.status == 200 and response.body() == PDF
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="templates/portal/_macros.html event_words() has no words for the acknowledgement's "
-                          "event (the request filed): the case page says 'the event the time limit runs from'")
 def test_the_acknowledgement_deadline_names_its_event(live_server, page, frozen):
     scene = two_excluded_candidates(live_server.db, frozen)
     pages.login(page, live_server.url, scene.me.email, scene.me.password)
@@ -198,3 +194,6 @@ def test_the_acknowledgement_deadline_names_its_event(live_server, page, frozen)
     event = acknowledgement.locator(".computation li").filter(has_text="The event:").first
     expect(event).to_be_visible()
     assert "the event the time limit runs from" not in event.inner_text(), event.inner_text()
+    assert "your request was registered" in event.inner_text()
+    correspondence = page.locator("section[aria-labelledby=correspondence]").inner_text()
+    assert "grounds:" not in correspondence          # what was filed is shown once, field by field, above
