@@ -16,13 +16,13 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ..audit import AuditEvent
 from ..clock import BRUSSELS
 from ..competitions.history import candidate_history
 from ..competitions.models import Application, Candidate, Notice
-from .models import Case, CaseDeadline, CaseState, CaseType
+from .models import Case, CaseDeadline, CaseState, CaseType, DeadlineStatus
 
 # A case reference: type code, year of filing (Brussels), number — e.g. REV-2022-000042
 REFERENCE = re.compile(r"^(?P<code>[A-Z]{3})-(?P<year>\d{4})-(?P<id>\d{6,9})$")
@@ -152,6 +152,20 @@ def case_list(session: Session, *, case_type: CaseType | None = None, state: Cas
     if limit is not None:
         query = query.limit(limit)
     return [case_row(case) for case in session.scalars(query)]
+
+
+def cases_with_next_date(session: Session, visible: ColumnElement[bool]) -> list[dict[str, Any]]:
+    """The cases a person may see (``visible``: :func:`casework.auth.permissions.case_filter`), newest
+    first, each as a line of a list with its next running time limit (``next``: the open one with the
+    earliest date to act by, or None) — in three queries however many cases there are."""
+    query = (select(Case).where(visible).order_by(Case.id.desc())
+             .options(selectinload(Case.deadlines), selectinload(Case.application)))
+    out = []
+    for case in session.scalars(query):
+        running = [deadline_data(row) for row in case.deadlines if row.status is DeadlineStatus.OPEN]
+        running = [row for row in running if row["act_by"]]
+        out.append({**case_row(case), "next": min(running, key=lambda row: row["act_by"]) if running else None})
+    return out
 
 
 def candidate_view(session: Session, candidate: Candidate, *, visible: Callable[[object], bool] | None = None,

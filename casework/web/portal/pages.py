@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from ... import clock
 from ...auth.actors import Actor, actor_for
 from ...auth.models import Role, User
-from ...auth.permissions import can_view, case_filter, case_view_for
+from ...auth.permissions import can_view, case_filter, case_rows_for, case_view_for
+from ...cases import queries
 from ...cases.models import Case, CaseDocument, CaseType
 from ...cases.queries import candidate_view, find_case
 from ...clock import BRUSSELS
@@ -141,13 +142,8 @@ def visible_case(session: Session, who: Me, reference: str) -> tuple[Case, dict[
 
 
 def cases(session: Session, who: Me) -> list[dict[str, Any]]:
-    """My cases, newest first, as the candidate sees each (``case_view_for``): state, body, the next date."""
-    out = []
-    for row in reversed(record(session, who)["cases"]):
-        found = visible_case(session, who, row["reference"])
-        if found is not None:
-            out.append({**found[1], "next": next_deadline(found[1])})
-    return out
+    """My cases, newest first, as lines the candidate may see (``case_rows_for``): state, body, the next date."""
+    return case_rows_for(who.actor, queries.cases_with_next_date(session, case_filter(who.actor)))
 
 
 def next_deadline(view: dict[str, Any]) -> dict[str, Any] | None:
