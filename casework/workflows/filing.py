@@ -37,6 +37,7 @@ from .errors import MissingData, NotAllowed, WarningRequired
 from .steps import InvalidData
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_FILENAME = 200         # a stored document's name (the column's length): a longer one is shortened
 UPLOAD_TYPES = {        # media type: the bytes a real file of that type starts with
     "application/pdf": (b"%PDF-",),
     "image/png": (b"\x89PNG\r\n\x1a\n",),
@@ -337,7 +338,7 @@ def _summary(details: dict[str, Any]) -> str:
 def checked(upload: Upload, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[str, str]:
     """The safe name and media type of an acceptable file: allowed type, content that matches it,
     a bounded size; anything else is refused."""
-    name = secure_filename(upload.filename) or "document"
+    name = _stored_name(secure_filename(upload.filename) or "document")
     called = upload.filename or "a file without a name"            # as the refusals name it
     media_type = upload.media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
     if media_type not in UPLOAD_TYPES:
@@ -356,6 +357,16 @@ def checked(upload: Upload, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[str, str
         except UnicodeDecodeError:
             raise MissingData(f"{called} is not UTF-8 text") from None
     return name, media_type
+
+
+def _stored_name(name: str) -> str:
+    """``name`` within :data:`MAX_FILENAME` characters, its extension kept (the type a download names)."""
+    if len(name) <= MAX_FILENAME:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or len(extension) > 10:
+        return name[:MAX_FILENAME]
+    return stem[:MAX_FILENAME - len(extension) - 1] + "." + extension
 
 
 def attach(session: Session, case: Case, upload: Upload, *, kind: str, actor: Actor,

@@ -116,6 +116,7 @@ UPLOADS = {        # name: (content, filename, content type, accepted?)
     "hostile-name": (PDF, f'{IMG}{SCRIPT}.pdf', "application/pdf", True),
     "greek-name": (PDF, "Απόφαση επιτροπής.pdf", "application/pdf", True),
     "traversal-name": (PDF, "../../../etc/passwd.pdf", "application/pdf", True),
+    "long-name": (PDF, "scan-" + "0123456789" * 40 + ".pdf", "application/pdf", True),
     "program-as-pdf": (PROGRAM, "cv.pdf", "application/pdf", False),
     "program-no-type": (PROGRAM, "cv.pdf", "application/octet-stream", False),
     "program": (PROGRAM, "setup.exe", "application/x-msdownload", False),
@@ -242,7 +243,8 @@ def test_register_fuzz(accounts, changes, csrf):
         with db.session_scope() as s:
             row = s.scalar(select(PendingRegistration).order_by(PendingRegistration.id.desc()).limit(1))
             assert row.email == fields["email"].strip().lower()
-            assert (row.surname, row.given_names) == (fields["surname"].strip(), fields["given_names"].strip())
+            assert (row.surname, row.given_names) == (" ".join(fields["surname"].split()),
+                                                      " ".join(fields["given_names"].split()))
             assert row.language == fields["language"].strip().upper()
     else:
         assert after == before
@@ -418,6 +420,21 @@ def test_filing_form_fuzz(portal, kind, data):
             assert response.status_code in (400, 413)
 
 
+@FUZZ
+@given(kind=st.sampled_from(FILEABLE), query=st.dictionaries(
+    st.sampled_from(["decision", "notice", "test", "about", "lang", "next"]),
+    st.one_of(HOSTILE, st.just("application-form"), st.just("EPSO/AD/398/22")), max_size=4))
+def test_filing_form_addresses_fuzz(portal, kind, query):
+    """What the address prefills (``?decision=``, ``?notice=&test=``, ``?notice=&about=application-form``):
+    the form or the 404 page, escaped, never an error."""
+    before = counts(portal.db)
+    response = portal.client.get(f"/portal/file/{kind.value}", query_string=query)
+    assert response.status_code in (200, 404)
+    assert settle(response, portal.db, before) == before
+    anonymous = portal.app.test_client()
+    assert anonymous.get("/login", query_string=query).status_code == 200
+
+
 @pytest.mark.parametrize("kind", FILEABLE, ids=lambda k: k.value)
 def test_every_filing_form_accepts_its_base_example(portal, kind):
     """The fuzzing starts from a filing that is accepted: each form, as a candidate fills it in."""
@@ -519,3 +536,20 @@ def test_a_document_sent_without_a_name_is_stored_or_refused_never_dropped(porta
         assert "document" in page
     else:
         assert response.status_code == 422 and "a file without a name" in body(response)
+
+
+def test_a_document_with_a_long_name_is_stored_on_every_backend(any_backend):
+    """A file name longer than the column (200 characters) was a 500 on PostgreSQL (stored whole on
+    SQLite): it is shortened, its extension kept."""
+    world, name = any_backend, "scan-" + "0123456789" * 40 + ".pdf"
+    before = counts(world.db)
+    response = world.client.post("/portal/file/review", data={
+        **base_form(world, CaseType.REVIEW), "evidence": [(io.BytesIO(PDF), name, "application/pdf")]},
+        content_type="multipart/form-data")
+    settle(response, world.db, before)
+    assert response.status_code == 302
+    with world.db.session_scope() as s:
+        (document,) = find_case(s, response.headers["Location"].rsplit("/", 1)[-1]).documents
+        assert len(document.filename) == filing.MAX_FILENAME and document.filename.endswith(".pdf")
+        assert document.filename.startswith("scan-0123") and document.content == PDF
+
