@@ -50,6 +50,7 @@ MAX_IDENTITY = 100
 IDENTITY = re.compile(r"[^\W_][\w/.-]{2,98}[^\W_]")     # letters and digits, inner - / . _
 EARLIEST_BIRTH = date(1900, 1, 1)
 ACTOR = "registration"
+AUDIT_ACTOR_LENGTH = audit.AuditEvent.__table__.c.actor.type.length
 
 
 class RegistrationError(AccountError):
@@ -69,6 +70,12 @@ class TokenError(Exception):
 
 
 # --- what a person gives ---------------------------------------------------------------------
+
+def audit_actor(prefix: str, email: str) -> str:
+    """``prefix:email`` as the audit trail's actor column holds it: an address (254 characters) with its
+    prefix may be longer than the column."""
+    return f"{prefix}:{email}"[:AUDIT_ACTOR_LENGTH]
+
 
 def _text(value: str, field: str, what: str, limit: int) -> str:
     if not isinstance(value, str) or bad_character(value) is not None:
@@ -228,7 +235,7 @@ def confirm(session: Session, secret: str, token: str, *, max_age: timedelta = C
         registration.held_because = reason
         registration.matched_candidate_id = candidate.id if candidate is not None else None
         session.flush()
-        audit.record(session, actor=f"{ACTOR}:{email}", entity="registration", entity_id=registration.id,
+        audit.record(session, actor=audit_actor(ACTOR, email), entity="registration", entity_id=registration.id,
                      action="hold", reason=f"looks like a person who holds an account already (C1): same {reason}",
                      changes={"held_because": reason, "matched_candidate_id": registration.matched_candidate_id})
         return Confirmed("held", registration=registration, flagged_now=True)
@@ -239,14 +246,14 @@ def confirm(session: Session, secret: str, token: str, *, max_age: timedelta = C
         claimed = False
     else:
         claimed = True
-    user = User(email=registration.email, name=f"{registration.given_names} {registration.surname}",
+    user = User(email=registration.email, name=f"{registration.given_names} {registration.surname}"[:MAX_NAME],
                 role=Role.CANDIDATE, candidate_id=candidate.id, language=registration.language,
                 password_hash=registration.password_hash, active=True, birth_date=registration.birth_date,
                 session_version=1)
     session.add(user)
     session.delete(registration)
     session.flush()
-    audit.record(session, actor=f"{ACTOR}:{email}", entity="user", entity_id=user.id, action="create",
+    audit.record(session, actor=audit_actor(ACTOR, email), entity="user", entity_id=user.id, action="create",
                  changes={"role": Role.CANDIDATE.value, "language": user.language, "candidate_id": candidate.id,
                           "registered": True, **({"claimed_candidate_record": True} if claimed else {})})
     return Confirmed("created", user=user)
@@ -308,6 +315,6 @@ def reset_password(session: Session, secret: str, token: str, password: str, *,
     except passwords.PasswordError as exc:
         raise RegistrationError("password", str(exc)) from None
     session.flush()
-    audit.record(session, actor=f"{user.role.value}:{user.email}", entity="user", entity_id=user.id,
+    audit.record(session, actor=audit_actor(user.role.value, user.email), entity="user", entity_id=user.id,
                  action="reset_password", changes={"session_version": user.session_version})
     return user

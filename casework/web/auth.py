@@ -356,7 +356,7 @@ def change_password():
         return render_template("auth/change_password.html", form=form), 422
     get_session().flush()
     from .. import audit
-    audit.record(get_session(), actor=f"{user.role.value}:{user.email}", entity="user", entity_id=user.id,
+    audit.record(get_session(), actor=registration.audit_actor(user.role.value, user.email), entity="user", entity_id=user.id,
                  action="change_password", changes={"session_version": user.session_version})
     _new_session(user)                     # this browser stays logged in, every other one is logged out
     flash(gettext("Your password is changed. You were logged out in every other browser."), "success")

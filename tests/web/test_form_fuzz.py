@@ -553,3 +553,45 @@ def test_a_document_with_a_long_name_is_stored_on_every_backend(any_backend):
         assert len(document.filename) == filing.MAX_FILENAME and document.filename.endswith(".pdf")
         assert document.filename.startswith("scan-0123") and document.content == PDF
 
+
+@pytest.fixture(params=BACKENDS)
+def accounts_anywhere(request, tmp_path, frozen):
+    with fresh_database(request.param, tmp_path) as db:
+        yield create_app({"TESTING": True, "DATABASE": db, "SECRET_KEY": "fuzz", **LIMITS}), db
+
+
+def test_the_longest_names_and_address_the_form_accepts_make_an_account_on_every_backend(accounts_anywhere):
+    """Surname and given names of 200 characters each and a 254-character address pass the form; confirming
+    was a 500 on PostgreSQL (the account's name, both names, and the audit row's actor, the address, are
+    longer than their columns). The account is made; its name is shortened, the candidate record keeps
+    both names whole."""
+    from casework.competitions.models import Candidate
+    from casework.notifications.models import OutboxMessage
+    app, db = accounts_anywhere
+    email = "l" * 64 + "@" + "d" * 60 + "." + "e" * 60 + "." + "f" * 59 + ".example"
+    assert len(email) == 254
+    surname, given = "Ħ" * 199 + "a", "Ż" * 199 + "b"
+    client = app.test_client()
+    before = counts(db)
+    response = client.post("/register", data={**REGISTRATION, "email": email, "surname": surname,
+                                              "given_names": given, "csrf_token": token_of(client, "/register")})
+    settle(response, db, before)
+    assert response.status_code == 200, body(response)[:2000]
+    with db.session_scope() as s:
+        message = s.scalar(select(OutboxMessage).where(OutboxMessage.template == "account-confirm"))
+        link = re.search(r"http://localhost(/confirm/[A-Za-z0-9_.\-]+)", message.body).group(1)
+    before = counts(db)
+    response = client.post(link, data={"csrf_token": token_of(client, link)})
+    settle(response, db, before)
+    assert response.status_code == 302
+    with db.session_scope() as s:
+        user = s.scalar(select(User).where(User.email == email))
+        candidate = s.get(Candidate, user.candidate_id)
+        assert (candidate.surname, candidate.given_names) == (surname, given)
+        assert len(user.name) == 200 and user.name.startswith(given)
+    response = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token_of(client, "/login")})
+    assert response.status_code == 302
+    response = client.post("/account/password", data={"current": PASSWORD, "password": "another long password",
+                                                      "password_again": "another long password",
+                                                      "csrf_token": token_of(client, "/account/password")})
+    assert response.status_code == 302
