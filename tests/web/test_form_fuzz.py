@@ -595,3 +595,18 @@ def test_the_longest_names_and_address_the_form_accepts_make_an_account_on_every
                                                       "password_again": "another long password",
                                                       "csrf_token": token_of(client, "/account/password")})
     assert response.status_code == 302
+
+
+def test_a_candidate_with_the_longest_address_files_on_every_backend(any_backend):
+    """A candidate's account with a 254-character address (the most registration accepts) files a request:
+    what records them (the audit actor, the document's and the message's author) fits its column."""
+    world = any_backend
+    email = "l" * 64 + "@" + "d" * 60 + "." + "e" * 60 + "." + "f" * 59 + ".example"
+    with world.db.session_scope() as s:
+        s.get(User, world.alice).email = email
+    before = counts(world.db)
+    response = world.client.post("/portal/file/review", data={
+        **base_form(world, CaseType.REVIEW), "evidence": [(io.BytesIO(PDF), "proof.pdf", "application/pdf")]},
+        content_type="multipart/form-data")
+    settle(response, world.db, before)
+    assert response.status_code == 302
