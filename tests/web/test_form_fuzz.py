@@ -49,6 +49,9 @@ from .test_auth import PASSWORD, make_user
 FUZZ = settings(max_examples=int(os.environ.get("CASEWORK_FUZZ_EXAMPLES", "30")), deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large, HealthCheck.large_base_example])
+# the fuzzing runs on SQLite; CASEWORK_FUZZ_BACKENDS=sqlite,postgresql runs it on PostgreSQL too (the NUL
+# bytes and the longest values run on every configured backend whatever it says)
+FUZZ_BACKENDS = tuple(os.environ.get("CASEWORK_FUZZ_BACKENDS", "sqlite").split(","))
 TABLES = ("cases", "case_documents", "pending_registrations", "users")
 
 # --- what is sent ------------------------------------------------------------------------------------
@@ -187,9 +190,9 @@ def other_token(app, url: str) -> str:
 LIMITS = {f"{p}_{k}": 10_000 for p in ("LOGIN", "REGISTER", "RESET") for k in ("MAX_PER_ACCOUNT", "MAX_PER_ADDRESS")}
 
 
-@pytest.fixture
-def accounts(tmp_path, frozen):
-    with fresh_database("sqlite", tmp_path) as db:
+@pytest.fixture(params=FUZZ_BACKENDS)
+def accounts(request, tmp_path, frozen):
+    with fresh_database(request.param, tmp_path) as db:
         app = create_app({"TESTING": True, "DATABASE": db, "SECRET_KEY": "fuzz", **LIMITS})
         yield app, db
 
@@ -327,7 +330,7 @@ def test_password_change_fuzz(accounts, current, password, again, csrf):
 
 # --- the portal's filing forms -----------------------------------------------------------------------
 
-@pytest.fixture(params=BACKENDS[:1])
+@pytest.fixture(params=FUZZ_BACKENDS)
 def portal(request, tmp_path, frozen):
     with fresh_database(request.param, tmp_path) as db:
         world = w.build(db, frozen)
