@@ -27,7 +27,7 @@ from ...cases import queries
 from ...cases.models import Case, CaseDocument, CaseType
 from ...cases.queries import candidate_view, find_case
 from ...clock import BRUSSELS
-from ...competitions.history import find_decision
+from ...competitions.history import application_data, candidate_history, find_decision
 from ...competitions.models import Application, Candidate, Decision
 from ...competitions.notices import definition
 from ...competitions.queries import candidate_results
@@ -92,7 +92,8 @@ def decision_item(session: Session, who: Me, decision: Decision, data: dict[str,
     """One decision as the portal shows it: what it is, its reasons in the page's language and what can
     be done about it (none once a reinstatement annulled it, R3)."""
     if data is None:
-        data = next(d for a in record(session, who)["applications"] for d in a["decisions"] if d["id"] == decision.id)
+        data = next(d for d in application_data(session, decision.application, visible=_sees(session, who))["decisions"]
+                    if d["id"] == decision.id)
     data = {key: value for key, value in data.items() if key != "reason"}      # the English reason: never shown
     return {**data, "notice": decision.application.notice.reference, "application": decision.application.number,
             "reasons": decision_reasons(decision, who.language).text,
@@ -173,8 +174,9 @@ def application_form_option(session: Session, who: Me, notice: str | None) -> Op
 def filing_choices(session: Session, who: Me, case_type: CaseType) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
     """What a filing form offers: the candidate's published decisions, not annulled (id, and what it is:
     its kind in the page's language, its day, its competition), and the tests of their competitions
-    (notice, test code, label; an empty test code: the application form, P2)."""
-    view = record(session, who)
+    (notice, test code, label; an empty test code: the application form, P2). Only their applications
+    and decisions are read, not their cases: a filing's GET and POST both build this."""
+    view = candidate_history(session, who.candidate, _sees(session, who))
     found = [(str(d["id"]), " — ".join((catalogue.term(who.language, "decision", d["kind"]),
                                         catalogue.day(brussels_day(d["published_at"]), who.language), a["notice"])))
              for a in view["applications"] for d in a["decisions"] if not d["annulled"]]
