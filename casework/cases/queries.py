@@ -162,10 +162,15 @@ def cases_with_next_date(session: Session, visible: ColumnElement[bool]) -> list
              .options(selectinload(Case.deadlines), selectinload(Case.application)))
     out = []
     for case in session.scalars(query):
-        running = [deadline_data(row) for row in case.deadlines if row.status is DeadlineStatus.OPEN]
-        running = [row for row in running if row["act_by"]]
-        out.append({**case_row(case), "next": min(running, key=lambda row: row["act_by"]) if running else None})
+        open_rows = [deadline_data(row) for row in case.deadlines if row.status is DeadlineStatus.OPEN]
+        out.append({**case_row(case), "next": next_date(open_rows)})
     return out
+
+
+def next_date(deadlines: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Of deadlines as :func:`deadline_data` gives them, the running one with the earliest date to act by."""
+    running = [row for row in deadlines if row["status"] == DeadlineStatus.OPEN.value and row.get("act_by")]
+    return min(running, key=lambda row: row["act_by"]) if running else None
 
 
 def candidate_view(session: Session, candidate: Candidate, *, visible: Callable[[object], bool] | None = None,

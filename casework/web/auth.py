@@ -169,10 +169,17 @@ def _reset_age() -> timedelta:
                                  or registration.RESET_MAX_AGE.total_seconds()))
 
 
-def _too_many() -> str:
-    minutes = max(1, int(_limits("LOGIN").window.total_seconds() // 60))
-    return gettext("Too many attempts with this e-mail address or from this connection. Wait %(minutes)d "
-                   "minutes and try again, or choose a new password with the link below.", minutes=minutes)
+def _blocked(db, kind: AttemptKind, form, limits: throttle.Limits) -> tuple[str, bool]:
+    """The form's e-mail address as stored, and whether too many attempts came with it or from this
+    connection within the window of ``limits`` (the form then says so, and for how long)."""
+    email = form.email.data.strip().lower()
+    if not throttle.blocked(db, kind, email, _client(), limits):
+        return email, False
+    minutes = max(1, int(limits.window.total_seconds() // 60))
+    form.form_errors.append(gettext("Too many attempts with this e-mail address or from this connection. Wait "
+                                    "%(minutes)d minutes and try again, or choose a new password with the link "
+                                    "below.", minutes=minutes))
+    return email, True
 
 
 # --- logging in and out ---------------------------------------------------------------------------
@@ -186,9 +193,8 @@ def login():
     if form.validate_on_submit():
         db = get_session()
         limits = _limits("LOGIN")
-        email = form.email.data.strip().lower()
-        if throttle.blocked(db, AttemptKind.LOGIN, email, _client(), limits):
-            form.form_errors.append(_too_many())
+        email, blocked = _blocked(db, AttemptKind.LOGIN, form, limits)
+        if blocked:
             status = 429
         else:
             user = db.scalar(select(User).where(func.lower(User.email) == email))
@@ -228,9 +234,8 @@ def register():
         return render_template("auth/register.html", form=form), 422 if form.errors else 200
     db = get_session()
     limits = _limits("REGISTER")
-    email = form.email.data.strip().lower()
-    if throttle.blocked(db, AttemptKind.REGISTER, email, _client(), limits):
-        form.form_errors.append(_too_many())
+    email, blocked = _blocked(db, AttemptKind.REGISTER, form, limits)
+    if blocked:
         return render_template("auth/register.html", form=form), 429
     try:
         done = registration.register(
@@ -301,9 +306,8 @@ def reset():
         return render_template("auth/reset_request.html", form=form), 422 if form.errors else 200
     db = get_session()
     limits = _limits("RESET")
-    email = form.email.data.strip().lower()
-    if throttle.blocked(db, AttemptKind.RESET, email, _client(), limits):
-        form.form_errors.append(_too_many())
+    email, blocked = _blocked(db, AttemptKind.RESET, form, limits)
+    if blocked:
         return render_template("auth/reset_request.html", form=form), 429
     throttle.count(db, AttemptKind.RESET, email, _client(), limits)
     user = registration.account_for_reset(db, email)

@@ -149,6 +149,8 @@ def test_filing_a_review_against_the_board_exclusion_end_to_end(world, alice, fr
     assert "proof.pdf" in page and "the board counted the wrong diploma" in page
     assert "Time limit for filing the request" in page and "How this date was computed" in page
     assert "Filed after the time limit" not in page
+    listed = text(alice.get("/portal/cases"))      # My cases: the next date is what EPSO owes her now
+    assert reference in listed and "the acknowledgement of receipt:" in listed
 
 
 def test_the_acknowledgement_deadline_is_shown_with_its_explanation(world, alice):

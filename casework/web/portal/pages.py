@@ -149,8 +149,7 @@ def cases(session: Session, who: Me) -> list[dict[str, Any]]:
 
 def next_deadline(view: dict[str, Any]) -> dict[str, Any] | None:
     """The earliest running time limit of a case as the candidate sees it."""
-    running = [row for row in view.get("deadlines", []) if row["status"] == "open" and row.get("act_by")]
-    return min(running, key=lambda row: row["act_by"]) if running else None
+    return queries.next_date(view.get("deadlines", []))
 
 
 def visible_document(session: Session, who: Me, document_id: int) -> CaseDocument | None:
