@@ -86,6 +86,11 @@ class DeadlineStatus(enum.Enum):
     CANCELLED = "cancelled"   # no longer relevant (withdrawn, closed)
 
 
+def case_reference(case_type: CaseType, filed_at: datetime, case_id: int) -> str:
+    """A case's reference from its type, filing instant and number (lists build it from columns)."""
+    return f"{case_type.code}-{filed_at.astimezone(BRUSSELS).year}-{case_id:06d}"
+
+
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
@@ -131,7 +136,7 @@ class Case(Base):
     @property
     def reference(self) -> str:
         """E.g. ``REV-2022-000042``: type, year of filing (Brussels), number."""
-        return f"{self.type.code}-{self.filed_at.astimezone(BRUSSELS).year}-{self.id:06d}"
+        return case_reference(self.type, self.filed_at, self.id)
 
     def deadline(self, name: str) -> CaseDeadline | None:
         """The latest deadline of that name (a re-opened one replaces the earlier)."""

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..audit import AuditEvent
 from .errors import CompetitionError
@@ -37,6 +37,20 @@ def find_decision(session: Session, decision_id: int) -> Decision | None:
     return session.get(Decision, decision_id)
 
 
+def applications_of(session: Session, candidate_id: int) -> list[Application]:
+    """The candidate's applications, oldest first, with their notices and the notices' versions (read
+    with them: a page reads each notice's definition)."""
+    return list(session.scalars(select(Application).where(Application.candidate_id == candidate_id)
+                                .order_by(Application.id)
+                                .options(joinedload(Application.notice).selectinload(Notice.versions))))
+
+
+def decisions_on(session: Session, application_ids: list[int]) -> list[Decision]:
+    """The decisions taken on those applications, by application then oldest first (R2)."""
+    return list(session.scalars(select(Decision).where(Decision.application_id.in_(application_ids))
+                                .order_by(Decision.application_id, Decision.id)))
+
+
 def application_on(session: Session, candidate: Candidate, notice: Notice) -> Application | None:
     """The candidate's application to ``notice`` (C2: at most one per notice)."""
     return session.scalar(select(Application).where(Application.candidate_id == candidate.id,
@@ -53,7 +67,7 @@ def decision_data(decision: Decision, annulled_by: str | None = None) -> dict[st
             "annulled": annulled_by is not None, "annulled_by": annulled_by}
 
 
-def _annulled(session: Session, application_ids: list[int]) -> dict[int, str]:
+def annulled_decisions(session: Session, application_ids: list[int]) -> dict[int, str]:
     """R3: decision id → what annulled it (the case or claim behind the reinstatement), from the
     audit rows the reinstatements wrote."""
     if not application_ids:
@@ -70,7 +84,7 @@ def application_data(session: Session, application: Application, annulled: dict[
     """One application: where it stands, its stage history (C16) and its decisions (R2), oldest first;
     ``visible`` keeps only the decisions a person may see (a permission check from a layer above)."""
     if annulled is None:
-        annulled = _annulled(session, [application.id])
+        annulled = annulled_decisions(session, [application.id])
     decisions = session.scalars(select(Decision).where(Decision.application_id == application.id)
                                 .order_by(Decision.id))
     events = session.scalars(select(StageEvent).where(StageEvent.application_id == application.id)
@@ -93,7 +107,7 @@ def candidate_history(session: Session, candidate: Candidate,
     keeps only the applications and decisions a person may see."""
     applications = [a for a in session.scalars(select(Application).where(Application.candidate_id == candidate.id)
                                                .order_by(Application.id)) if visible is None or visible(a)]
-    annulled = _annulled(session, [a.id for a in applications])
+    annulled = annulled_decisions(session, [a.id for a in applications])
     return {
         "candidate": {"id": candidate.id, "name": candidate.full_name, "surname": candidate.surname,
                       "given_names": candidate.given_names, "email": candidate.email,

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, get_translations
 
 from ..competitions.definition import LANGUAGES
 from ..notifications import catalogue
@@ -55,11 +55,29 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", TIMEZONE)
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True)
     app.before_request(_remember_choice)
     app.after_request(_vary)
     app.jinja_env.globals.update(has_endpoint=has_endpoint, page_language=page_language,
                                  language_links=language_links)
     app.jinja_env.filters["term"] = term
+
+
+def _translations():
+    """The catalogue of this request's language, looked up once per request: Flask-Babel's own
+    callables look it up again for every string, and a page has dozens (docs/performance.md). Kept
+    where Flask-Babel keeps its request state, under the name its ``refresh()`` clears."""
+    state = g.get("_flask_babel")
+    found = getattr(state, "babel_translations", None)
+    if found is None:
+        found = get_translations()
+        g._flask_babel.babel_translations = found
+    return found
 
 
 def _offered(value: object) -> str | None:

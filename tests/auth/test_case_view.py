@@ -16,12 +16,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from casework.auth import permissions
 from casework.auth.models import Role
 from casework.auth.permissions import Audience, case_view_for, redact
 from casework.cases import queries
-from casework.cases.models import CaseMessage, CaseType
+from casework.cases.models import CaseDeadline, CaseMessage, CaseType, DeadlineStatus
 from casework.workflows import Upload, apply, file_case
 from casework.workflows.machines import MAILED, STEPS
 
@@ -39,21 +40,27 @@ def dumped(view) -> str:
     return json.dumps(view, ensure_ascii=False)
 
 
-@pytest.fixture
-def walked(session, frozen):
-    """AD/398/22 field 1: a candidate excluded by the board at eligibility on Wednesday 23 March
-    2022, so that the 10 calendar days of P3 end on Saturday 2 April (act by 2 April; Reg 1182/71
-    Art 3(4) would take it to Monday 4 April, the outer limit, D5). The review is filed on 25
-    March with one piece of evidence, and walked to the reply."""
+def excluded(session, frozen, others: int = 0):
+    """The notice, the application the board excluded at eligibility (on Wednesday 23 March 2022) and
+    its candidate as an actor, two days later; ``others``: other applications to the notice."""
     notice = f.publish(session, only_fields=("1",), places={"1": 2})
-    [f.apply(session, notice) for _ in range(2)]
+    [f.apply(session, notice) for _ in range(others)]
     out = f.apply(session, notice, profile=f.profile("degree-4y", "2018-06-30", f.job("2010-01-01")))
     f.after_deadline(frozen, notice)
     frozen.advance(days=1)
     f.close(session, notice, "application", "eligibility")
     session.refresh(out)
     frozen.advance(days=2)
-    candidate = people.candidate(session, out)
+    return notice, out, people.candidate(session, out)
+
+
+@pytest.fixture
+def walked(session, frozen):
+    """AD/398/22 field 1: a candidate excluded by the board at eligibility on Wednesday 23 March
+    2022, so that the 10 calendar days of P3 end on Saturday 2 April (act by 2 April; Reg 1182/71
+    Art 3(4) would take it to Monday 4 April, the outer limit, D5). The review is filed on 25
+    March with one piece of evidence, and walked to the reply."""
+    notice, out, candidate = excluded(session, frozen, others=2)
     case = file_case(session, candidate, CaseType.REVIEW, application=out, decision=f.last_decision(session, out),
                      details={"grounds": GROUNDS}, documents=[Upload("diploma.txt", b"awarded 2008", "text/plain")])
     team = people.team(session, notice)
@@ -202,3 +209,48 @@ def test_the_candidates_events_are_the_steps_they_are_told_of():
     assert MAILED <= permissions.CANDIDATE_EVENTS
     assert permissions.CANDIDATE_EVENTS & triggers == MAILED | (remedy - {"decide_clock", "assign"})
     assert triggers - permissions.CANDIDATE_EVENTS == {"analyse", "refer", "reroute", "decide_clock", "assign"}
+
+
+def test_a_list_line_says_what_the_full_view_says(session, frozen):
+    """My cases reads a case's line and its next date in one query of a few columns
+    (``cases_with_next_date``); the case page reads the full view. Both must name the same next date
+    (D2, D5: the date to act by, not the outer limit) at every step: filed (acknowledgement and reply
+    running), acknowledged, replied, and the court window a complaint against the board opens; on both
+    backends (the date to act by is read from the computation's JSON in SQL)."""
+    notice, out, candidate = excluded(session, frozen)
+    team = people.team(session, notice)
+    review = file_case(session, candidate, CaseType.REVIEW, application=out, decision=f.last_decision(session, out),
+                       details={"grounds": GROUNDS})
+    complaint = file_case(session, candidate, CaseType.COMPLAINT, application=out,
+                          decision=f.last_decision(session, out), details={"grounds": GROUNDS},
+                          confirmed_warnings=("p4-board-decision",))
+
+    def agree() -> list[str | None]:
+        lines = queries.cases_with_next_date(session, permissions.case_filter(candidate))
+        references = [line["reference"] for line in lines]
+        assert references[-2:] == [complaint.reference, review.reference]     # newest first: after them, the
+        named = []                                                             # court window the complaint opens
+        for line in lines:
+            case = queries.find_case(session, line["reference"])
+            full = queries.next_date(queries.case_view(session, case)["deadlines"])
+            assert {key: value for key, value in line.items() if key != "next"} == queries.case_row(case)
+            assert (line["next"] and (line["next"]["name"], line["next"]["act_by"])) == (
+                full and (full["name"], full["act_by"]))
+            named.append(line["next"] and line["next"]["name"])
+        return named[-2:]
+
+    assert agree() == ["reply", "acknowledgement"]
+    apply(session, review, "acknowledge", team.legal)
+    assert agree() == ["reply", None]          # P3 sets the board no time limit after the acknowledgement
+    for step, kwargs in (("analyse", {"recommendation": "inadmissible", "ground": "value-judgment",
+                                      "reason": INTERNAL}), ("refer", {}),
+                         ("decide", {"outcome": "rejected", "reason": BOARD_REASON}), ("reply", {"body": REPLY})):
+        apply(session, review, step, team.board if step == "decide" else team.legal, **kwargs)
+    assert agree() == ["reply", None]
+    # D5: a limit ending on a Saturday is to be met by the Saturday, the Monday being the outer limit:
+    # the row's last day and the computation's date to act by differ (stored as such, as here)
+    window = next(row for row in session.scalars(select(CaseDeadline).where(CaseDeadline.status == DeadlineStatus.OPEN,
+                                                                           CaseDeadline.name == "court-action")))
+    window.computation = {**window.computation, "act_by": (window.last_day - timedelta(days=2)).isoformat()}
+    session.flush()
+    assert agree() == ["reply", None]

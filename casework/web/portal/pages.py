@@ -27,7 +27,7 @@ from ...cases import queries
 from ...cases.models import Case, CaseDocument, CaseType
 from ...cases.queries import candidate_view, find_case
 from ...clock import BRUSSELS
-from ...competitions.history import application_data, candidate_history, find_decision
+from ...competitions.history import annulled_decisions, application_data, applications_of, decisions_on, find_decision
 from ...competitions.models import Application, Candidate, Decision
 from ...competitions.notices import definition
 from ...competitions.queries import candidate_results
@@ -40,22 +40,25 @@ MAX_ID = 2**63 - 1         # the largest row id (BIGINT): a larger number in an 
 
 @dataclass(frozen=True)
 class Me:
-    """The candidate behind the request: their account as the domain's actor, their record, the language
-    of the page (their own unless they chose another)."""
+    """The candidate behind the request: their account as the domain's actor and the language of the
+    page (their own unless they chose another). Their record is read by the pages that show it
+    (:func:`candidate`), not on every request."""
     actor: Actor
-    candidate: Candidate
     language: str
 
 
 def me(session: Session, user_id: object, language: str) -> Me | None:
-    """The logged-in candidate, or None for an account that is not a candidate's."""
+    """The logged-in candidate, or None for an account that is not a candidate's (an account's
+    ``candidate_id`` is a foreign key: the record exists)."""
     account = session.get(User, user_id) if isinstance(user_id, int) else None
     if account is None or account.role is not Role.CANDIDATE or account.candidate_id is None or not account.active:
         return None
-    candidate = session.get(Candidate, account.candidate_id)
-    if candidate is None:
-        return None
-    return Me(actor_for(session, account), candidate, language)
+    return Me(actor_for(session, account), language)
+
+
+def candidate(session: Session, who: Me) -> Candidate:
+    """The candidate's record (read once per request: the session keeps it)."""
+    return session.get(Candidate, who.actor.candidate_id)
 
 
 def _sees(session: Session, who: Me):
@@ -64,11 +67,14 @@ def _sees(session: Session, who: Me):
 
 def record(session: Session, who: Me) -> dict[str, Any]:
     """The candidate's applications (history, decisions) and cases, as far as they may see them."""
-    return candidate_view(session, who.candidate, visible=_sees(session, who), visible_cases=case_filter(who.actor))
+    return candidate_view(session, candidate(session, who), visible=_sees(session, who), visible_cases=case_filter(who.actor))
 
 
 def _applications(session: Session, who: Me) -> dict[str, Application]:
-    return {a.number: a for a in who.candidate.applications if can_view(who.actor, a, session=session)}
+    """The candidate's applications by number, oldest first, with their notices' versions (read with
+    them: the pages read each notice's definition)."""
+    return {a.number: a for a in applications_of(session, who.actor.candidate_id)
+            if can_view(who.actor, a, session=session)}
 
 
 def competitions(session: Session, who: Me, now: datetime | None = None) -> dict[str, Any]:
@@ -173,14 +179,18 @@ def application_form_option(session: Session, who: Me, notice: str | None) -> Op
 def filing_choices(session: Session, who: Me, case_type: CaseType) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
     """What a filing form offers: the candidate's published decisions, not annulled (id, and what it is:
     its kind in the page's language, its day, its competition), and the tests of their competitions
-    (notice, test code, label; an empty test code: the application form, P2). Only their applications
-    and decisions are read, not their cases: a filing's GET and POST both build this."""
-    view = candidate_history(session, who.candidate, _sees(session, who))
-    found = [(str(d["id"]), " — ".join((catalogue.term(who.language, "decision", d["kind"]),
-                                        catalogue.day(brussels_day(d["published_at"]), who.language), a["notice"])))
-             for a in view["applications"] for d in a["decisions"] if not d["annulled"]]
+    (notice, test code, label; an empty test code: the application form, P2). A filing's GET and POST
+    both build this: it reads their applications and decisions only, in four queries."""
+    applications = _applications(session, who)
+    ids = [a.id for a in applications.values()]
+    annulled = annulled_decisions(session, ids)
+    decisions = decisions_on(session, ids)
+    found = [(str(d.id), " — ".join((catalogue.term(who.language, "decision", d.kind),
+                                     catalogue.day(brussels_day(d.published_at), who.language),
+                                     d.application.notice.reference)))
+             for d in decisions if d.id not in annulled and can_view(who.actor, d, session=session)]
     tests = []
-    for application in _applications(session, who).values():
+    for application in applications.values():
         spec = definition(application.notice.current)
         if case_type is CaseType.TECHNICAL_ISSUE:
             tests.append((application.notice.reference, "",
