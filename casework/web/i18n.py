@@ -17,6 +17,7 @@ string is not escaped. Use ``lazy_gettext`` for labels and choices only, ``gette
 """
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -136,8 +137,10 @@ def has_endpoint(endpoint: str) -> bool:
     return endpoint in current_app.view_functions
 
 
+@cache
 def _name(locale: str) -> str:
-    """A language's name in itself ("Deutsch", "Français")."""
+    """A language's name in itself ("Deutsch", "Français"), worked out once per process (every page
+    names the offered languages)."""
     name = Locale.parse(locale).get_display_name(locale) or locale
     return name[:1].upper() + name[1:]
 

@@ -234,15 +234,20 @@ def request_from(case_type: CaseType, form: FilingForm, posted: MultiDict,
                          confirmed=tuple(form.confirmed.data or ()))
 
 
-def prepare(form: FilingForm, *, decisions: Sequence[tuple[str, str]],
-            sittings: Sequence[tuple[str, str]], warnings: Sequence[tuple[str, str]],
-            prefill: Mapping[str, str]) -> None:
-    """Fill the choices (the candidate's decisions and tests, the warnings to confirm) and, on a first
+def prepare(form: FilingForm, warnings: Sequence[tuple[str, str]]) -> None:
+    """What checking a submitted form needs: the warnings it may confirm (P4). The decisions and tests
+    are offered (:func:`offer`) only to show the form: the domain checks the subject of a filing
+    (``check_filing``), so a successful filing does not build those lists."""
+    form.confirmed.choices = options(warnings, WarningChoice)
+
+
+def offer(form: FilingForm, *, decisions: Sequence[tuple[str, str]], sittings: Sequence[tuple[str, str]],
+          prefill: Mapping[str, str]) -> None:
+    """What showing the form needs: the choices (the candidate's decisions and tests) and, on a first
     display, the subject given in the address (``?decision=ID``, ``?notice=REF&test=CODE``,
     ``?notice=REF&about=application-form``)."""
     form.decision.choices = options([("", _l("Choose a decision")), *decisions])
     form.sitting.choices = options([("", _l("Choose a test")), *sittings])
-    form.confirmed.choices = options(warnings, WarningChoice)
     if form.is_submitted():
         return
     if prefill.get("decision"):

@@ -76,10 +76,7 @@ def file(case_type: str):
     if request.args.get("decision") and contested is None:
         abort(404)          # a decision in the address that is not theirs; one posted is the domain's to refuse
     form = forms.form_class(kind)()
-    choices, tests = pages.filing_choices(session, g.me, kind)
-    warnings = pages.warnings(session, g.me, kind, contested)
-    forms.prepare(form, decisions=choices, sittings=[(forms.sitting_value(n, t), label) for n, t, label in tests],
-                  warnings=warnings, prefill=request.args)
+    forms.prepare(form, pages.warnings(session, g.me, kind, contested))
     status, refusal = 200, None
     if form.validate_on_submit():
         try:
@@ -94,6 +91,9 @@ def file(case_type: str):
             return redirect(url_for(".case", reference=case.reference))
     elif form.is_submitted():
         status = 422
+    choices, tests = pages.filing_choices(session, g.me, kind)
+    forms.offer(form, decisions=choices, sittings=[(forms.sitting_value(n, t), label) for n, t, label in tests],
+                prefill=request.args)
     about_form = (pages.application_form_option(session, g.me, request.args.get("notice"))
                   if kind is CaseType.TECHNICAL_ISSUE and request.args.get("about") == "application-form" else None)
     return render_template("portal/file.html", form=form, kind=kind, refusal=refusal,
