@@ -50,6 +50,7 @@ MAX_IDENTITY = 100
 IDENTITY = re.compile(r"[^\W_][\w/.-]{2,98}[^\W_]")     # letters and digits, inner - / . _
 EARLIEST_BIRTH = date(1900, 1, 1)
 ACTOR = "registration"
+MAX_REASON = 2000
 AUDIT_ACTOR_LENGTH = audit.AuditEvent.__table__.c.actor.type.length
 
 
@@ -239,13 +240,18 @@ def confirm(session: Session, secret: str, token: str, *, max_age: timedelta = C
                      action="hold", reason=f"looks like a person who holds an account already (C1): same {reason}",
                      changes={"held_because": reason, "matched_candidate_id": registration.matched_candidate_id})
         return Confirmed("held", registration=registration, flagged_now=True)
+    return Confirmed("created", user=_account(session, registration, candidate, audit_actor(ACTOR, email)))
+
+
+def _account(session: Session, registration: PendingRegistration, candidate: Candidate | None, actor: str,
+             **changes: object) -> User:
+    """The account a registration becomes, with a new candidate record or linked to ``candidate`` (an
+    imported record that is the person's own); the registration is deleted, the audit trail keeps it."""
+    claimed = candidate is not None
     if candidate is None:
         candidate = register_candidate(session, email=registration.email, identity_key=registration.identity_key,
                                        surname=registration.surname, given_names=registration.given_names,
                                        correspondence_language=registration.language)
-        claimed = False
-    else:
-        claimed = True
     user = User(email=registration.email, name=f"{registration.given_names} {registration.surname}"[:MAX_NAME],
                 role=Role.CANDIDATE, candidate_id=candidate.id, language=registration.language,
                 password_hash=registration.password_hash, active=True, birth_date=registration.birth_date,
@@ -253,10 +259,10 @@ def confirm(session: Session, secret: str, token: str, *, max_age: timedelta = C
     session.add(user)
     session.delete(registration)
     session.flush()
-    audit.record(session, actor=audit_actor(ACTOR, email), entity="user", entity_id=user.id, action="create",
+    audit.record(session, actor=actor, entity="user", entity_id=user.id, action="create",
                  changes={"role": Role.CANDIDATE.value, "language": user.language, "candidate_id": candidate.id,
-                          "registered": True, **({"claimed_candidate_record": True} if claimed else {})})
-    return Confirmed("created", user=user)
+                          "registered": True, **({"claimed_candidate_record": True} if claimed else {}), **changes})
+    return user
 
 
 def same_person(session: Session, registration: PendingRegistration) -> tuple[str | None, Candidate | None]:
@@ -280,6 +286,80 @@ def same_person(session: Session, registration: PendingRegistration) -> tuple[st
                 address.lower() != registration.email:
             return "name-and-birth-date", candidate
     return None, None
+
+
+# --- EPSO checks a held registration (C1) ------------------------------------------------------------
+
+def reference(registration: PendingRegistration) -> str:
+    """How the person, the legal team and the commands name a registration: ``REG-000012``."""
+    return f"REG-{registration.id:06d}"
+
+
+def held_registrations(session: Session) -> list[PendingRegistration]:
+    """The registrations held for EPSO (C1), oldest first."""
+    return list(session.scalars(select(PendingRegistration).where(PendingRegistration.state == RegistrationState.HELD)
+                                .order_by(PendingRegistration.id)))
+
+
+def find_held(session: Session, key: str) -> PendingRegistration:
+    """The held registration ``REG-000012`` (or ``12``); :class:`AccountError` if there is none."""
+    text = key.strip().upper().removeprefix("REG-")
+    found = session.get(PendingRegistration, int(text), with_for_update=True) \
+        if text.isascii() and text.isdigit() and len(text) <= 18 else None
+    if found is None or found.state is not RegistrationState.HELD:
+        raise AccountError(f"no held registration {key!r} (casework user held lists them)")
+    return found
+
+
+def release(session: Session, registration: PendingRegistration, *, actor: str, reason: str,
+            link: bool = False) -> User:
+    """EPSO checked a held registration and creates its account (C1: one account per person):
+
+    - ``link=False``: another person than the one it looked like; a new candidate record. Not possible
+      with the identity document of an existing record (a record per identity document);
+    - ``link=True``: the person of the record it matched, which has no account yet (e.g. a new address);
+      the account is linked to that record.
+
+    Refused, nothing changed, when the address has an account by now or the record matched has one."""
+    reason = _plain_reason(reason)
+    if session.scalar(select(User.id).where(func.lower(User.email) == registration.email)) is not None:
+        raise AccountError(f"{registration.email} holds an account by now: refuse {reference(registration)}")
+    matched = session.get(Candidate, registration.matched_candidate_id) if registration.matched_candidate_id else None
+    if link:
+        if matched is None:
+            raise AccountError(f"{reference(registration)} matched no candidate record to link the account to")
+        if session.scalar(select(User.id).where(User.candidate_id == matched.id)) is not None:
+            raise AccountError(f"the candidate record {reference(registration)} matched holds an account: one "
+                               "person, one account (C1); refuse the registration")
+    elif session.scalar(select(Candidate.id).where(Candidate.identity_key == registration.identity_key)):
+        raise AccountError(f"a candidate record has the identity document of {reference(registration)}: it is "
+                           "that person's (release it with --link if it has no account, else refuse it)")
+    return _account(session, registration, matched if link else None, actor, released=reference(registration),
+                    release_reason=reason)
+
+
+def refuse(session: Session, registration: PendingRegistration, *, actor: str, reason: str) -> None:
+    """EPSO checked a held registration and creates no account (the person holds one already, C1): the
+    registration is deleted, the audit trail keeps why."""
+    reason = _plain_reason(reason)
+    session.delete(registration)
+    session.flush()
+    audit.record(session, actor=actor, entity="registration", entity_id=registration.id, action="refuse",
+                 reason=reason, changes={"held_because": registration.held_because,
+                                         "matched_candidate_id": registration.matched_candidate_id})
+
+
+def _plain_reason(reason: str) -> str:
+    """Why EPSO decided as it did: told to the person, kept in the audit trail (one paragraph or more, no
+    control character, bounded)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise AccountError("say why (the person is told, the audit trail keeps it)")
+    bad = bad_character(reason.replace("\n", " "))
+    if bad is not None or len(reason) > MAX_REASON:
+        raise AccountError(f"the reason holds a control character ({bad})" if bad is not None else
+                           f"the reason is longer than {MAX_REASON} characters")
+    return reason
 
 
 # --- resetting a password ---------------------------------------------------------------------------

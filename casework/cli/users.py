@@ -5,11 +5,13 @@ Thin over :mod:`casework.auth.accounts`, which the administration pages call too
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from ..auth import accounts
+from .. import notifications
+from ..auth import accounts, registration
 from ..auth.models import Role
-from .support import ACTOR, transaction
+from .support import ACTOR, local_minute, one_line, transaction
 
 
 @click.group("user", cls=AppGroup)
@@ -72,3 +74,58 @@ def leave_board(email: str, reference: str, reason: str) -> None:
         accounts.remove_board_membership(session, user, reference, actor=ACTOR, reason=reason)
         line = f"{user.email} no longer sits on the board of {reference}"
     click.echo(line)
+
+
+# --- registrations held for EPSO (C1) ------------------------------------------------------------------
+
+@user_group.command("held")
+def list_held() -> None:
+    """Registrations held because they look like a person who holds an account (C1), oldest first:
+    check each, then `user release` or `user refuse` it."""
+    with transaction() as session:
+        lines = [f"{registration.reference(r)}  confirmed {local_minute(r.confirmed_at.isoformat())}  "
+                 f"{one_line(r.email)}  {one_line(r.given_names)} {one_line(r.surname)}, born "
+                 f"{r.birth_date.isoformat()}  — same {r.held_because}"
+                 + (f", candidate record {r.matched_candidate_id}" if r.matched_candidate_id else "")
+                 for r in registration.held_registrations(session)]
+    click.echo("\n".join(lines) if lines else "no registration is held")
+
+
+@user_group.command("release")
+@click.argument("reference")
+@click.option("--reason", required=True, help="What EPSO found (the person is told, the audit trail keeps it).")
+@click.option("--link", is_flag=True,
+              help="It is the person of the candidate record it matched, which has no account (e.g. a new "
+                   "address): link the account to that record. Without it: another person, a new record.")
+def release(reference: str, reason: str, link: bool) -> None:
+    """Create the account of held registration REFERENCE (REG-000012) and mail the person."""
+    with transaction() as session:
+        held = registration.find_held(session, reference)
+        shown, language, linked = registration.reference(held), held.language, link
+        user = registration.release(session, held, actor=ACTOR, reason=reason, link=link)
+        _mail(session, "account-released", user.email, language,
+              {"reference": shown, "reason": reason.strip(), "linked": linked})
+        address = user.email
+    click.echo(f"{shown}: account {address} created{' and linked to its candidate record' if link else ''}; "
+               "the person is mailed")
+
+
+@user_group.command("refuse")
+@click.argument("reference")
+@click.option("--reason", required=True, help="Why no account is created (the person is told, the audit trail "
+                                                "keeps it).")
+def refuse(reference: str, reason: str) -> None:
+    """Create no account for held registration REFERENCE (REG-000012): it is deleted, the person is mailed."""
+    with transaction() as session:
+        held = registration.find_held(session, reference)
+        shown, address, language = registration.reference(held), held.email, held.language
+        registration.refuse(session, held, actor=ACTOR, reason=reason)
+        _mail(session, "account-refused", address, language, {"reference": shown, "reason": reason.strip()})
+    click.echo(f"{shown}: refused, no account created; the person is mailed")
+
+
+def _mail(session, template: str, to: str, language: str, context: dict) -> None:
+    """A message to the person, in their language, through the outbox (sent by the scheduler)."""
+    base = current_app.config.get("PUBLIC_URL")
+    notifications.enqueue(session, key=f"{template}/{context['reference']}", to=to, language=language,
+                          template=template, context={**context, "link": base and base.rstrip("/") + "/login"})

@@ -41,6 +41,10 @@ CONTEXTS = {
                       "registering": False},
     "account-held": {"reference": "REG-000012", "reason": "identity-key", "email": "ana@example.org",
                      "candidate": 7},
+    # what `casework user release|refuse` passes: EPSO's answer to the person whose registration was held
+    "account-released": {"reference": "REG-000012", "reason": "another person (checked)", "linked": True,
+                         "link": "https://casework.example.eu/login"},
+    "account-refused": {"reference": "REG-000012", "reason": "you hold an account", "link": None},
 }
 # what the workflows pass for each letter sent via the account (effects._write)
 LETTERS = {
