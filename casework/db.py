@@ -89,7 +89,8 @@ def _explicit_sqlite_transactions(engine: Engine, begin: str) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
-        connection.exec_driver_sql(begin)
+        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":   # ReadSession
+            connection.exec_driver_sql(begin)
 
 
 class Database:
@@ -99,6 +100,10 @@ class Database:
         self.url = normalise_database_url(url)
         self.engine = make_engine(self.url, **engine_kw)
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
+        # sessions without a transaction, each statement on its own: for work that only reads (the web's
+        # read-only views: no BEGIN and COMMIT round trips)
+        self.ReadSession = sessionmaker(self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+                                        expire_on_commit=False)
 
     @property
     def dialect(self) -> str:

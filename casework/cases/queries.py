@@ -136,6 +136,13 @@ def _line(case: Any, application: str | None) -> dict[str, Any]:
 
 _LINE = (Case.id, Case.type, Case.state, Case.deciding_body, Case.filed_at, Case.late, Case.outcome, Case.flags,
          Case.decision_id)
+# the lines with their running time limits, built once (a list page runs it on every request)
+_LINES_WITH_NEXT_DATE = (
+    select(*_LINE, Application.number.label("application_number"), CaseDeadline.name.label("deadline"),
+           CaseDeadline.last_day, CaseDeadline.computation["act_by"].as_string().label("act_by"))
+    .outerjoin(Application, Application.id == Case.application_id)
+    .outerjoin(CaseDeadline, and_(CaseDeadline.case_id == Case.id, CaseDeadline.status == DeadlineStatus.OPEN))
+    .order_by(Case.id.desc(), CaseDeadline.id))
 
 
 def case_list(session: Session, *, case_type: CaseType | None = None, state: CaseState | None = None,
@@ -167,13 +174,8 @@ def cases_with_next_date(session: Session, visible: ColumnElement[bool]) -> list
     first, each as a line of a list with its next running time limit (``next``: the open one with the
     earliest date to act by, or None). One query, of the columns a line shows: the page a candidate
     opens most (measured in docs/performance.md)."""
-    query = (select(*_LINE, Application.number.label("application_number"), CaseDeadline.name.label("deadline"),
-                    CaseDeadline.last_day, CaseDeadline.computation["act_by"].as_string().label("act_by"))
-             .outerjoin(Application, Application.id == Case.application_id)
-             .outerjoin(CaseDeadline, and_(CaseDeadline.case_id == Case.id, CaseDeadline.status == DeadlineStatus.OPEN))
-             .where(visible).order_by(Case.id.desc(), CaseDeadline.id))
     lines: dict[int, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
-    for row in session.execute(query):
+    for row in session.execute(_LINES_WITH_NEXT_DATE.where(visible)):
         if row.id not in lines:
             lines[row.id] = (_line(row, row.application_number), [])
         running = lines[row.id][1]

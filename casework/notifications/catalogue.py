@@ -14,7 +14,7 @@ Unicode CLDR data Babel ships, in the grammatical form each language uses inside
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from gettext import NullTranslations
 
 from babel.dates import format_date
@@ -57,7 +57,13 @@ def day(value: str | date, language: str) -> str:
 
     The pattern is the catalogue's ``date``/``long`` (``date``/``long-first-of-month`` for a 1st where
     the language has one); a language whose catalogue has none gets its CLDR long date."""
-    day = value if isinstance(value, date) else date.fromisoformat(str(value))   # str(): undefined raises
+    return _day(value if isinstance(value, date) else date.fromisoformat(str(value)), language)  # str(): undefined raises
+
+
+@lru_cache(maxsize=8192)
+def _day(day: date, language: str) -> str:
+    """:func:`day`, remembered: the catalogues and CLDR data do not change while a process runs, and a
+    page or a batch of mail writes the same few dates again and again."""
     catalogue = own(language)
     pattern = catalogue.pgettext("date", "long")                # "long" itself when there is no entry
     if day.day == 1:

@@ -1,14 +1,18 @@
 """The web layer: blueprints by audience on top of the domain packages (docs/architecture.md).
 
 A view loads, authorises (404 for what the user may not see), runs its form, calls one domain
-operation and renders or redirects; the request commits once, at the end.
+operation and renders or redirects; the request commits once, at the end (a view that only reads,
+marked :func:`read_only`, runs without a transaction).
 """
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..db import get_db
+
+READ_ONLY = "casework_read_only"      # the attribute :func:`read_only` sets on a view
 
 
 def init_app(app: Flask) -> None:
@@ -35,7 +39,27 @@ def _close_session(exc: BaseException | None) -> None:
 
 
 def get_session() -> Session:
-    """The request's session: opened on first use, committed once at the end of the request."""
+    """The request's session: opened on first use, committed once at the end of the request; without
+    a transaction for a view marked :func:`read_only`."""
     if "db_session" not in g:
-        g.db_session = get_db().Session()
+        view = current_app.view_functions.get(request.endpoint) if has_request_context() else None
+        if getattr(view, READ_ONLY, False):
+            g.db_session = get_db().ReadSession()
+            event.listen(g.db_session, "before_flush", _refuse_writes)
+        else:
+            g.db_session = get_db().Session()
     return g.db_session
+
+
+def read_only(view):
+    """Mark a view that only reads: its session runs each statement on its own (autocommit), which
+    spares the BEGIN and COMMIT round trips of a transaction; under PostgreSQL's READ COMMITTED each
+    statement sees what was committed before it either way. A change there is a programming error
+    (:func:`_refuse_writes`), never saved half-way."""
+    setattr(view, READ_ONLY, True)
+    return view
+
+
+def _refuse_writes(session: Session, *_args) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a read-only view changed data: remove @read_only from it")

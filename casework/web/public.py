@@ -7,18 +7,20 @@ from sqlalchemy import select
 
 from ..competitions import queries
 from ..competitions.models import Notice
-from . import get_session
+from . import get_session, read_only
 
 bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
+@read_only
 def index():
     notices = get_session().scalars(select(Notice).order_by(Notice.reference)).all()
     return render_template("public/index.html", overview=[queries.overview(get_session(), n) for n in notices])
 
 
 @bp.get("/notices/<path:reference>/reserve-lists")
+@read_only
 def reserve_lists(reference: str):
     session = get_session()
     notice = session.scalar(select(Notice).where(Notice.reference == reference))

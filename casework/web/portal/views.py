@@ -18,7 +18,7 @@ from ...cases.models import CaseType
 from ...deadlines import DeadlineError
 from ...workflows import WarningRequired, WorkflowError, disclosure
 from ...workflows.requests import FILEABLE, file_request
-from .. import get_session
+from .. import get_session, read_only
 from . import forms, pages
 from .helpers import template_helpers
 
@@ -45,18 +45,21 @@ def candidate_required(view):
 
 
 @bp.get("/")
+@read_only
 @candidate_required
 def index():
     return render_template("portal/index.html", record=pages.competitions(get_session(), g.me))
 
 
 @bp.get("/decisions")
+@read_only
 @candidate_required
 def decisions():
     return render_template("portal/decisions.html", items=pages.decisions(get_session(), g.me))
 
 
 @bp.get("/decisions/<decision_id>")
+@read_only
 @candidate_required
 def decision(decision_id: str):
     found = pages.visible_decision(get_session(), g.me, decision_id)
@@ -102,12 +105,14 @@ def file(case_type: str):
 
 
 @bp.get("/cases")
+@read_only
 @candidate_required
 def cases():
     return render_template("portal/cases.html", cases=pages.cases(get_session(), g.me))
 
 
 @bp.get("/cases/<reference>")
+@read_only
 @candidate_required
 def case(reference: str):
     found = pages.visible_case(get_session(), g.me, reference)
@@ -118,6 +123,7 @@ def case(reference: str):
 
 
 @bp.get("/documents/<document_id>")
+@read_only
 @candidate_required
 def document(document_id: str):
     found = pages.visible_document(get_session(), g.me, document_id)
