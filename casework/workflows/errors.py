@@ -18,6 +18,16 @@ class MissingData(WorkflowError):
     """Something the action needs was not given (a reason, an outcome, the contested decision...)."""
 
 
+class UploadRefused(MissingData):
+    """A file that cannot be kept (``filing.checked``): ``reason`` says why (``type``, ``empty``,
+    ``size``, ``content``, ``text``) for a page to say it in the reader's language; the message is
+    the English sentence the command line prints."""
+
+    def __init__(self, message: str, *, reason: str, filename: str, media_type: str, limit_mb: int):
+        super().__init__(message)
+        self.reason, self.filename, self.media_type, self.limit_mb = reason, filename, media_type, limit_mb
+
+
 class ConflictError(WorkflowError):
     """Someone else changed the case since it was read: reload and try again."""
 

@@ -33,7 +33,7 @@ from ..deadlines import BRUSSELS, DeadlineSpec, RuleSet, compute, local_date
 from ..notifications.templates import letter
 from ..text import control_character_in
 from . import routing, timelimits
-from .errors import MissingData, NotAllowed, WarningRequired
+from .errors import MissingData, NotAllowed, UploadRefused, WarningRequired
 from .steps import InvalidData
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -349,21 +349,27 @@ def checked(upload: Upload, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[str, str
     name = _stored_name(secure_filename(upload.filename) or "document")
     called = upload.filename or "a file without a name"            # as the refusals name it
     media_type = upload.media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    limit = max_bytes // (1024 * 1024)
+
+    def refused(reason: str, message: str) -> UploadRefused:
+        return UploadRefused(message, reason=reason, filename=called, media_type=media_type,
+                             limit_mb=limit)
+
     if media_type not in UPLOAD_TYPES:
-        raise MissingData(f"{called}: files of type {media_type} are not accepted "
-                          f"(accepted: PDF, PNG, JPEG, plain text)")
+        raise refused("type", f"{called}: files of type {media_type} are not accepted "
+                              "(accepted: PDF, PNG, JPEG, plain text)")
     if not upload.content:
-        raise MissingData(f"{called} is empty")
+        raise refused("empty", f"{called} is empty")
     if len(upload.content) > max_bytes:
-        raise MissingData(f"{called} is larger than {max_bytes // (1024 * 1024)} MB")
+        raise refused("size", f"{called} is larger than {limit} MB")
     magic = UPLOAD_TYPES[media_type]
     if magic and not upload.content.startswith(magic):
-        raise MissingData(f"{called} is not a real {media_type} file")
+        raise refused("content", f"{called} is not a real {media_type} file")
     if media_type == "text/plain":
         try:
             upload.content.decode("utf-8")
         except UnicodeDecodeError:
-            raise MissingData(f"{called} is not UTF-8 text") from None
+            raise refused("text", f"{called} is not UTF-8 text") from None
     return name, media_type
 
 

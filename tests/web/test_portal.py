@@ -7,6 +7,7 @@ bob, admitted, has a complaint; a legal officer.
 """
 from __future__ import annotations
 
+import html
 import io
 import re
 from datetime import UTC, datetime
@@ -201,6 +202,27 @@ def test_a_fake_pdf_is_refused(world, alice):
         content_type="multipart/form-data")
     assert response.status_code == 422 and cases(world) == before
     assert "is not a real application/pdf file" in text(response)
+
+
+@pytest.mark.parametrize("upload, says", [
+    ((b"MZ\x90\x00 not a pdf at all", "cv.pdf", "application/pdf"),
+     "cv.pdf n’est pas un vrai fichier application/pdf : son contenu ne correspond pas à son type."),
+    ((b"#!/bin/sh\nrm -rf /\n", "run.sh", "application/x-sh"),
+     "run.sh : les fichiers de ce type ne sont pas acceptés (acceptés : PDF, PNG, JPEG, texte brut)."),
+    ((b"caf\xe9 latin-1", "note.txt", "text/plain"),
+     "note.txt n’est pas un texte en UTF-8 : enregistrez-le en UTF-8, ou en PDF."),
+])
+def test_a_refused_file_is_said_at_the_documents_field_in_the_candidates_language(world, alice, upload, says):
+    """The domain's refusal of a file (filing.checked) is shown in the page's language, tied to the
+    Documents field by the error summary; nothing is filed."""
+    before = cases(world)
+    content, name, kind = upload
+    response = alice.post("/portal/file/review?lang=fr", data=review_form(
+        world, evidence=(io.BytesIO(content), name, kind)), content_type="multipart/form-data")
+    page = html.unescape(text(response))
+    assert response.status_code == 422 and cases(world) == before
+    assert says in page and 'href="#evidence"' in page
+    assert "not a real" not in page and "are not accepted" not in page                # no English left
 
 
 def test_another_candidates_decision_cannot_be_filed_against(world, alice):

@@ -15,8 +15,9 @@ SAFE = {"GET", "HEAD", "OPTIONS"}
 
 
 @pytest.fixture
-def app(database):
-    app = create_app({"TESTING": True, "DATABASE": database})
+def app(scratch_database):
+    """The application on a database of its own (a test here commits)."""
+    app = create_app({"TESTING": True, "DATABASE": scratch_database})
 
     @app.get("/test/in-transaction")
     @read_only
@@ -55,7 +56,8 @@ def test_a_read_only_view_reads_outside_a_transaction_and_another_view_inside_on
     assert client.get("/test/in-transaction").get_json() == {"inside": True}
 
 
-def test_a_change_in_a_read_only_view_is_refused_and_nothing_is_saved(app, database):
+def test_a_change_in_a_read_only_view_is_refused_and_nothing_is_saved(app, scratch_database):
+    database = scratch_database
     with database.session_scope() as s:
         notice = f.publish(s, only_fields=("1",))
         notice_id, title = notice.id, notice.title

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from flask_babel import gettext, lazy_pgettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileSize, MultipleFileField
 from werkzeug.datastructures import FileStorage, MultiDict
@@ -33,6 +33,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...cases.models import CaseType
 from ...workflows import disclosure
+from ...workflows.errors import UploadRefused
 from ...workflows.filing import LIST, MAX_UPLOAD_BYTES, YES_NO, Detail, Upload, details_of
 from ...workflows.requests import ABOUT_A_TEST, FilingRequest
 
@@ -257,3 +258,18 @@ def offer(form: FilingForm, *, decisions: Sequence[tuple[str, str]], sittings: S
     if prefill.get("notice") and prefill.get("about") == "application-form" and hasattr(form, PREFIX + "about"):
         form.sitting.data = sitting_value(prefill["notice"], "")           # P2: no test, the form itself
         getattr(form, PREFIX + "about").data = "application-form"
+
+
+def upload_refusal(refused: UploadRefused) -> str:
+    """Why a file was not kept (``filing.checked``), in the page's language, for the evidence field."""
+    values = {"file": refused.filename, "type": refused.media_type, "size": refused.limit_mb}
+    if refused.reason == "type":
+        return gettext("%(file)s: files of this type are not accepted (accepted: PDF, PNG, JPEG, plain text).",
+                       **values)
+    if refused.reason == "empty":
+        return gettext("%(file)s is empty.", **values)
+    if refused.reason == "size":
+        return gettext("%(file)s is larger than the limit of %(size)s MB.", **values)
+    if refused.reason == "content":
+        return gettext("%(file)s is not a real %(type)s file: its content does not match its type.", **values)
+    return gettext("%(file)s is not text in UTF-8: save it as UTF-8, or as a PDF.", **values)

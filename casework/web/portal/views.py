@@ -17,6 +17,7 @@ from flask_login import current_user
 from ...cases.models import CaseType
 from ...deadlines import DeadlineError
 from ...workflows import WarningRequired, WorkflowError, disclosure
+from ...workflows.errors import UploadRefused
 from ...workflows.requests import FILEABLE, file_request
 from .. import get_session, read_only
 from . import forms, pages
@@ -84,6 +85,9 @@ def file(case_type: str):
     if form.validate_on_submit():
         try:
             case = file_request(session, g.me.actor, forms.request_from(kind, form, request.form, request.files))
+        except UploadRefused as exc:               # said at the field, in the page's language
+            form.evidence.errors = [*form.evidence.errors, forms.upload_refusal(exc)]
+            status = 422
         except WarningRequired as exc:
             form.confirmed.choices = forms.options([(exc.code, str(exc))], forms.WarningChoice)
             status, refusal = 422, str(exc)
