@@ -93,6 +93,16 @@ def _explicit_sqlite_transactions(engine: Engine, begin: str) -> None:
             connection.exec_driver_sql(begin)
 
 
+class ReadOnlyError(RuntimeError):
+    """Work that was to only read changed data (a programming error: nothing was saved)."""
+
+
+def _refuse_writes(session: Session, *_args) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise ReadOnlyError("a read-only session changed data: use Database.Session for work that writes "
+                            "(in the web: remove @read_only from the view)")
+
+
 class Database:
     """An engine and its session factory."""
 
@@ -101,9 +111,10 @@ class Database:
         self.engine = make_engine(self.url, **engine_kw)
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
         # sessions without a transaction, each statement on its own: for work that only reads (the web's
-        # read-only views: no BEGIN and COMMIT round trips)
+        # read-only views: no BEGIN and COMMIT round trips); a change made in one is refused
         self.ReadSession = sessionmaker(self.engine.execution_options(isolation_level="AUTOCOMMIT"),
                                         expire_on_commit=False)
+        event.listen(self.ReadSession, "before_flush", _refuse_writes)
 
     @property
     def dialect(self) -> str:

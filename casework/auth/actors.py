@@ -13,6 +13,9 @@ from sqlalchemy.orm import Session
 from .models import BoardMembership, ConflictOfInterest, Role, User
 
 LEGAL_TEAM = frozenset({Role.LEGAL_OFFICER, Role.HEAD_OF_UNIT})
+# what the audit trail and the author columns hold of a name (``role:address``: an address alone may
+# have 254 characters); tests/auth keeps every such column at least this long
+NAME_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -44,12 +47,12 @@ class Actor:
 def actor_for(session: Session, user: User) -> Actor:
     """``user`` as the domain's actor. A candidate sits on no board and declares no conflict (only
     staff and board members do), so their account costs no query here."""
+    name = f"{user.role.value}:{user.email}"[:NAME_LENGTH]
     if user.role is Role.CANDIDATE:
-        return Actor(name=f"{user.role.value}:{user.email}", role=user.role, user_id=user.id,
-                     candidate_id=user.candidate_id)
+        return Actor(name=name, role=user.role, user_id=user.id, candidate_id=user.candidate_id)
     boards = frozenset(session.scalars(select(BoardMembership.notice_id)
                                        .where(BoardMembership.user_id == user.id)))
     conflicts = frozenset(session.scalars(select(ConflictOfInterest.candidate_id)
                                           .where(ConflictOfInterest.user_id == user.id)))
-    return Actor(name=f"{user.role.value}:{user.email}", role=user.role, user_id=user.id,
-                 candidate_id=user.candidate_id, boards=boards, conflicts=conflicts)
+    return Actor(name=name, role=user.role, user_id=user.id, candidate_id=user.candidate_id, boards=boards,
+                 conflicts=conflicts)

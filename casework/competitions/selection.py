@@ -176,7 +176,9 @@ def _load(session: Session, field: Field, phase: PhaseSpec, tests: set[str],
     columns = [Application.id, Application.state, Application.reinstated, Application.documents_supported]
     if phase.kind == "eligibility":
         columns.append(Application.profile)
-    people = {row[0]: Candidate(*row) for row in session.execute(select(*columns).where(*where))}
+    # in the order of the applications: decisions (their ids, the letters) come out the same on every run
+    people = {row[0]: Candidate(*row) for row in session.execute(select(*columns).where(*where)
+                                                                 .order_by(Application.id))}
     if tests and people:
         rows = session.execute(
             select(Score.application_id, Score.test, Score.score, Score.state)

@@ -7,7 +7,6 @@ marked :func:`read_only`, runs without a transaction).
 from __future__ import annotations
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..db import get_db
@@ -45,7 +44,6 @@ def get_session() -> Session:
         view = current_app.view_functions.get(request.endpoint) if has_request_context() else None
         if getattr(view, READ_ONLY, False):
             g.db_session = get_db().ReadSession()
-            event.listen(g.db_session, "before_flush", _refuse_writes)
         else:
             g.db_session = get_db().Session()
     return g.db_session
@@ -55,11 +53,6 @@ def read_only(view):
     """Mark a view that only reads: its session runs each statement on its own (autocommit), which
     spares the BEGIN and COMMIT round trips of a transaction; under PostgreSQL's READ COMMITTED each
     statement sees what was committed before it either way. A change there is a programming error
-    (:func:`_refuse_writes`), never saved half-way."""
+    (``db.ReadOnlyError``), never saved half-way."""
     setattr(view, READ_ONLY, True)
     return view
-
-
-def _refuse_writes(session: Session, *_args) -> None:
-    if session.new or session.dirty or session.deleted:
-        raise RuntimeError("a read-only view changed data: remove @read_only from it")

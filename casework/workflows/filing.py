@@ -37,8 +37,6 @@ from .errors import MissingData, NotAllowed, UploadRefused, WarningRequired
 from .steps import InvalidData
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-RECORDED_NAME = min(CaseMessage.__table__.c.author.type.length, CaseDocument.__table__.c.added_by.type.length,
-                    audit.AuditEvent.__table__.c.actor.type.length)
 MAX_FILENAME = 200         # a stored document's name (the column's length): a longer one is shortened
 UPLOAD_TYPES = {        # media type: the bytes a real file of that type starts with
     "application/pdf": (b"%PDF-",),
@@ -319,24 +317,18 @@ def file_case(session: Session, actor: Actor, case_type: CaseType, *, applicatio
         elif case_type is CaseType.ACCESS_DOCUMENTS:
             timelimits.open_deadline(session, case, "reply", "access-initial", filed_at)
         session.add(CaseMessage(case=case, direction="in", kind="filing", language=case.language,
-                                body=_summary(details), author=recorded_name(actor), at=filed_at))
+                                body=_summary(details), author=actor.name, at=filed_at))
         for upload in documents:
             attach(session, case, upload, kind="evidence", actor=actor)
         if case_type is CaseType.COMPLAINT and routing.is_board_decision(decision):
             _keep_board_window(session, case)
-        audit.record(session, actor=recorded_name(actor), entity="case", entity_id=case.id, action="file",
+        audit.record(session, actor=actor.name, entity="case", entity_id=case.id, action="file",
                      to_state=case.state.value, changes={"type": case_type.value, "flags": case.flags,
                                                          "deciding_body": case.deciding_body.value,
                                                          "filed_at": case.filed_at.isoformat(),
                                                          "lateness_seconds": case.lateness_seconds})
         session.flush()
     return case
-
-
-def recorded_name(actor: Actor) -> str:
-    """``actor.name`` as the author and audit columns hold it (200 characters): a candidate's name is
-    ``candidate:<address>``, and an address may have 254 characters."""
-    return actor.name[:RECORDED_NAME]
 
 
 def _summary(details: dict[str, Any]) -> str:
@@ -389,7 +381,7 @@ def attach(session: Session, case: Case, upload: Upload, *, kind: str, actor: Ac
     name, media_type = checked(upload, max_bytes)
     document = CaseDocument(case=case, kind=kind, filename=name, media_type=media_type,
                             size=len(upload.content), sha256=hashlib.sha256(upload.content).hexdigest(),
-                            content=upload.content, added_by=recorded_name(actor), added_at=clock.now())
+                            content=upload.content, added_by=actor.name, added_at=clock.now())
     session.add(document)
     return document
 

@@ -254,3 +254,43 @@ def test_a_list_line_says_what_the_full_view_says(session, frozen):
     window.computation = {**window.computation, "act_by": (window.last_day - timedelta(days=2)).isoformat()}
     session.flush()
     assert agree() == ["reply", None]
+
+
+LONGEST_ADDRESS = "l" * 64 + "@" + "d" * 60 + "." + "e" * 60 + "." + "f" * 59 + ".example"     # 254: RFC 5321
+
+
+def test_every_column_that_records_a_name_holds_an_actors_name():
+    """Actor names (``role:address``) are cut to NAME_LENGTH; every column that records who acted holds
+    that many characters (a shorter column would be a 500 on PostgreSQL for the longest addresses)."""
+    from casework.agenda.calendars import CalendarYearRecord
+    from casework.audit import AuditEvent
+    from casework.auth.actors import NAME_LENGTH
+    from casework.cases.models import CaseDocument
+    from casework.competitions.models import PhaseClosure, StageEvent
+    columns = (AuditEvent.actor, CaseMessage.author, CaseDocument.added_by, StageEvent.actor, PhaseClosure.actor,
+               CalendarYearRecord.updated_by)
+    assert {column.key: column.type.length >= NAME_LENGTH for column in columns} == {c.key: True for c in columns}
+
+
+def test_people_with_the_longest_addresses_file_and_take_steps_on_both_backends(session, frozen):
+    """A candidate and a legal officer whose addresses have 254 characters: filing, acknowledging and
+    withdrawing record them (audit rows, the messages' authors) under the same 200-character name."""
+    from casework.audit import AuditEvent
+    from casework.auth.actors import NAME_LENGTH, actor_for
+    from casework.auth.models import User
+    _, out, candidate = excluded(session, frozen)
+    officer = people.actor(session, Role.LEGAL_OFFICER)
+    for actor in (candidate, officer):
+        session.get(User, actor.user_id).email = actor.name.partition(":")[0][:3] + LONGEST_ADDRESS[3:]
+    session.flush()
+    candidate, officer = (actor_for(session, session.get(User, a.user_id)) for a in (candidate, officer))
+    assert len(candidate.name) == len(officer.name) == NAME_LENGTH
+    case = file_case(session, candidate, CaseType.REVIEW, application=out, decision=f.last_decision(session, out),
+                     details={"grounds": GROUNDS}, documents=[Upload("proof.pdf", b"%PDF-1.4 proof", None)])
+    apply(session, case, "acknowledge", officer)
+    apply(session, case, "withdraw", candidate, reason="the board wrote to me: the diploma is counted")
+    session.flush()
+    trail = [(e.action, e.actor) for e in session.scalars(select(AuditEvent).where(
+        AuditEvent.entity == "case", AuditEvent.entity_id == case.id).order_by(AuditEvent.id))]
+    assert trail == [("file", candidate.name), ("acknowledge", officer.name), ("withdraw", candidate.name)]
+    assert case.messages[0].author == case.documents[0].added_by == candidate.name

@@ -8,6 +8,7 @@ from sqlalchemy import select, text
 
 from casework import create_app
 from casework.competitions.models import Notice
+from casework.db import ReadOnlyError
 from casework.web import READ_ONLY, get_session, read_only
 from tests.competitions import factories as f
 
@@ -61,7 +62,7 @@ def test_a_change_in_a_read_only_view_is_refused_and_nothing_is_saved(app, scrat
     with database.session_scope() as s:
         notice = f.publish(s, only_fields=("1",))
         notice_id, title = notice.id, notice.title
-    with pytest.raises(RuntimeError, match="read-only view changed data"):
+    with pytest.raises(ReadOnlyError, match="read-only session changed data"):
         app.test_client().get(f"/test/rename/{notice_id}")
     with database.session_scope() as s:
         assert s.scalar(select(Notice.title).where(Notice.id == notice_id)) == title
