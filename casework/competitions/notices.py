@@ -1,7 +1,9 @@
 """Notices and their versions (C14): publishing, amending, reading the definition in force."""
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import date
+from threading import Lock
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -27,13 +29,36 @@ from .stages import Outcome, record_outcomes
 
 
 def definition(version: NoticeVersion) -> NoticeDefinition:
-    """The parsed definition of a stored version, parsed once per loaded version (a published
-    version never changes, and imports ask for it on every line)."""
+    """The parsed definition of a stored version: kept on the loaded version (imports ask for it on every
+    line) and, by its content, for the process (every page and filing reads one; parsing and checking
+    it costs ten times what recognising its content does: docs/performance.md)."""
     parsed = version.__dict__.get("_parsed_definition")
     if parsed is None:
-        parsed = parse_definition(version.definition)
+        parsed = _parsed(version.definition)
         version.__dict__["_parsed_definition"] = parsed
     return parsed
+
+
+_PARSED: OrderedDict[str, NoticeDefinition] = OrderedDict()     # by content: ids repeat across databases
+_PARSED_MAX = 64
+_PARSED_LOCK = Lock()
+
+
+def _parsed(data: dict) -> NoticeDefinition:
+    """``parse_definition(data)``, remembered by the content itself (its text), least recently used first
+    out. The result is immutable (frozen dataclasses), so one object serves every request."""
+    key = repr(data)
+    with _PARSED_LOCK:
+        found = _PARSED.get(key)
+        if found is not None:
+            _PARSED.move_to_end(key)
+            return found
+    found = parse_definition(data)
+    with _PARSED_LOCK:
+        _PARSED[key] = found
+        while len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    return found
 
 
 def version_on(notice: Notice, day: date) -> NoticeVersion:

@@ -157,3 +157,16 @@ def test_c14_everyone_re_sits_cancelled_tests_and_drafts_may_validate(session, f
     for a in (failed, draft):
         apps.validate_application(session, a, actor=f.ACTOR)
     assert f.last_decision(session, failed).kind == "reopened"
+
+
+def test_a_definition_is_read_by_its_content_never_by_an_id_another_database_gave_another_text():
+    """``definition()`` keeps parsed definitions for the process by their content: the same text is
+    parsed once, and a version with the id and number of another database's (tests, a restored
+    copy) but another text gets its own (C14: the places and dates of the version in force)."""
+    from casework.competitions.models import NoticeVersion
+    one, other = f.document(f.AD398, places={"1": 3}), f.document(f.AD398, places={"1": 7})
+    same_id = [NoticeVersion(id=1, notice_id=1, number=1, published_on=date(2022, 1, 1), definition=doc)
+               for doc in (one, other, f.document(f.AD398, places={"1": 3}))]
+    first, second, again = (definition(version) for version in same_id)
+    assert (first.field("1").places, second.field("1").places, again.field("1").places) == (3, 7, 3)
+    assert again is first and second is not first
