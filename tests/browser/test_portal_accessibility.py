@@ -123,3 +123,26 @@ def test_a_filing_form_with_its_errors_has_no_accessibility_violation(live_serve
     tour = Tour(page, "en")
     tour.check("the review form with its errors")
     tour.done()
+
+
+def test_a_refused_file_is_said_at_its_field_in_french_with_no_accessibility_violation(live_server, page, frozen):
+    """A file whose content is not what its type says: the domain refuses it, the page says so in the
+    candidate's language at the Documents field (tied to it, listed in the summary), and files nothing."""
+    scene = two_excluded_candidates(live_server.db, frozen)
+    pages.login(page, live_server.url, scene.me.email, scene.me.password)
+    pages.open_portal(page, live_server.url, f"file/review?decision={scene.my_decision}&lang=fr")
+    page.locator('[name="detail_grounds"]').fill(GROUNDS["fr"])
+    page.locator('[name="detail_technical_issue"][value="no"]').check()
+    page.locator('[name="evidence"]').set_input_files(
+        {"name": "diplome.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00 not a pdf"})
+    submit(page)
+    assert "/portal/file/review" in page.url
+    evidence = page.locator('[name="evidence"]')
+    expect(evidence).to_have_attribute("aria-invalid", "true")
+    described = evidence.get_attribute("aria-describedby") or ""
+    messages = " ".join(page.locator(f"#{i}").inner_text() for i in described.split() if i)
+    assert "diplome.pdf n’est pas un vrai fichier application/pdf" in messages, messages
+    expect(page.locator("#problems")).to_contain_text("Documents : diplome.pdf n’est pas un vrai fichier")
+    tour = Tour(page, "fr")
+    tour.check("the review form with a refused file", shot="portal-file-refused")
+    tour.done()
