@@ -37,6 +37,14 @@ class Tour:
             f"== {where}\n{describe(v)}" for where, v in self.found.items())
 
 
+def tied_errors(page, name: str) -> str:
+    """The messages the field ``name`` is marked invalid with and described by (WCAG 3.3.1)."""
+    field = page.locator(f'[name="{name}"]')
+    expect(field).to_have_attribute("aria-invalid", "true")
+    described = field.get_attribute("aria-describedby") or ""
+    return " ".join(page.locator(f"#{i}").inner_text() for i in described.split() if i)
+
+
 def submit(page) -> None:
     with page.expect_navigation():
         page.locator("main form").locator('[type="submit"]').last.click()
@@ -115,11 +123,7 @@ def test_a_filing_form_with_its_errors_has_no_accessibility_violation(live_serve
     page.locator("main form").evaluate("f => { f.noValidate = true }")
     submit(page)
     assert "/portal/file/review" in page.url
-    grounds = page.locator('[name="detail_grounds"]')
-    expect(grounds).to_have_attribute("aria-invalid", "true")
-    described = grounds.get_attribute("aria-describedby") or ""
-    messages = " ".join(page.locator(f"#{i}").inner_text() for i in described.split() if i)
-    assert "This is required." in messages, f"the error is not tied to the field: {described!r} → {messages!r}"
+    assert "This is required." in tied_errors(page, "detail_grounds")
     tour = Tour(page, "en")
     tour.check("the review form with its errors")
     tour.done()
@@ -127,7 +131,8 @@ def test_a_filing_form_with_its_errors_has_no_accessibility_violation(live_serve
 
 def test_a_refused_file_is_said_at_its_field_in_french_with_no_accessibility_violation(live_server, page, frozen):
     """A file whose content is not what its type says: the domain refuses it, the page says so in the
-    candidate's language at the Documents field (tied to it, listed in the summary), and files nothing."""
+    candidate's language at the Documents field, tied to it and listed in the summary (that nothing is
+    filed: tests/web/test_portal.py)."""
     scene = two_excluded_candidates(live_server.db, frozen)
     pages.login(page, live_server.url, scene.me.email, scene.me.password)
     pages.open_portal(page, live_server.url, f"file/review?decision={scene.my_decision}&lang=fr")
@@ -137,11 +142,7 @@ def test_a_refused_file_is_said_at_its_field_in_french_with_no_accessibility_vio
         {"name": "diplome.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00 not a pdf"})
     submit(page)
     assert "/portal/file/review" in page.url
-    evidence = page.locator('[name="evidence"]')
-    expect(evidence).to_have_attribute("aria-invalid", "true")
-    described = evidence.get_attribute("aria-describedby") or ""
-    messages = " ".join(page.locator(f"#{i}").inner_text() for i in described.split() if i)
-    assert "diplome.pdf n’est pas un vrai fichier application/pdf" in messages, messages
+    assert "diplome.pdf n’est pas un vrai fichier application/pdf" in tied_errors(page, "evidence")
     expect(page.locator("#problems")).to_contain_text("Documents : diplome.pdf n’est pas un vrai fichier")
     tour = Tour(page, "fr")
     tour.check("the review form with a refused file", shot="portal-file-refused")
