@@ -60,6 +60,16 @@ FIELDS = {"decision": "the contested decision", "notice": "the notice", "candida
           "decision_ids": ""}       # where the ids of one's decisions are listed ("": a form lists them itself)
 
 
+class DayRefused(InvalidData):
+    """The day a test was sat (P1, P2) cannot be taken: ``reason`` says why (``not-a-date``, ``future``)
+    for a form to say it at its field in the reader's language; the message is the English sentence the
+    command line prints."""
+
+    def __init__(self, message: str, *, reason: str, day: date | None = None):
+        super().__init__(message)
+        self.reason, self.day = reason, day
+
+
 @dataclass(frozen=True)
 class FilingRequest:
     """What a form or ``casework case file`` received, as given: strings, None (or "") for a field
@@ -197,9 +207,9 @@ def _sat_on(text: str | None, names: Mapping[str, str]) -> date | None:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise InvalidData(f"{names['sat_on']}: {text!r} is not a date (YYYY-MM-DD)") from None
+        raise DayRefused(f"{names['sat_on']}: {text!r} is not a date (YYYY-MM-DD)", reason="not-a-date") from None
     if day > local_date(clock.now()):
-        raise InvalidData(f"{names['sat_on']}: {day.isoformat()} is in the future")
+        raise DayRefused(f"{names['sat_on']}: {day.isoformat()} is in the future", reason="future", day=day)
     return day
 
 

@@ -361,6 +361,25 @@ def test_malformed_subjects_are_refused_with_a_message(world, alice, url, data):
     assert "Your request was not filed" in text(response)
 
 
+@pytest.mark.parametrize("data, field, says", [
+    ({"sitting": "EPSO/AD/398/22::verbal", "sat_on": "31/12/2022"}, "sat_on",
+     "Indiquez le jour sous la forme année-mois-jour, par exemple 2022-03-25."),
+    ({"sitting": "EPSO/AD/398/22::verbal", "sat_on": "2099-01-01"}, "sat_on",
+     "2099-01-01 est dans le futur : indiquez le jour où vous avez passé l’épreuve."),
+    ({"sat_on": "2022-03-01"}, "sitting", "Choisissez l’épreuve que vous avez passée ce jour-là."),
+])
+def test_the_day_a_test_was_sat_is_refused_at_its_field_in_the_candidates_language(world, alice, data, field,
+                                                                                  says):
+    """P2: a day that is not a date, in the future, or given without the test: said in French at the
+    field it is about (the error summary links to it), nothing filed."""
+    before = cases(world)
+    response = alice.post("/portal/file/technical-issue?lang=fr", data={**data, "detail_description": "d"})
+    page = html.unescape(text(response))
+    assert response.status_code == 422 and cases(world) == before
+    assert says in page and f'href="#{field}"' in page
+    assert "is in the future" not in page and "is not a date" not in page and "is given without" not in page
+
+
 def test_a_problem_with_the_application_form_while_applications_are_open_with_the_d10_warning(tmp_path, frozen):
     """1 March 2022: AD/398/22 closes on 22 March at noon; questions after 15 March may not be answered (D10)."""
     from casework.auth.models import Role

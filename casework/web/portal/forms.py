@@ -35,7 +35,7 @@ from ...cases.models import CaseType
 from ...workflows import disclosure
 from ...workflows.errors import UploadRefused
 from ...workflows.filing import LIST, MAX_UPLOAD_BYTES, YES_NO, Detail, Upload, details_of
-from ...workflows.requests import ABOUT_A_TEST, FilingRequest
+from ...workflows.requests import ABOUT_A_TEST, DayRefused, FilingRequest
 
 PREFIX = "detail_"                 # a detail's field: detail_<key>
 SITTING = "::"                     # a test as one choice: "<notice reference>::<test code>"
@@ -125,11 +125,17 @@ def _at_least_one(form: FlaskForm, field: Field) -> None:
         raise ValidationError(_l("Choose at least one."))
 
 
+def _with_the_day(form: FlaskForm, field: Field) -> None:
+    """A day the test was sat needs the test (the domain refuses it too, in English)."""
+    if not field.data and getattr(form, "sat_on", None) is not None and form.sat_on.data:
+        raise ValidationError(_l("Choose the test you sat on that day."))
+
+
 class FilingForm(FlaskForm):
     """What every filing asks besides its details: the subject, the evidence, the warnings confirmed."""
     decision = SelectField(_l("The decision you contest"), choices=[], validate_choice=False,
                            description=_l("Decisions published in your account, with the date of publication."))
-    sitting = SelectField(_l("The test"), choices=[], validate_choice=False,
+    sitting = SelectField(_l("The test"), choices=[], validate_choice=False, validators=[_with_the_day],
                           description=_l("The competition and the test the request is about."))
     sat_on = StringField(_l("The day you sat the test"), validators=[Optional()],
                          description=_l("Only if the test is not on record with its date (YYYY-MM-DD)."),
@@ -273,3 +279,10 @@ def upload_refusal(refused: UploadRefused) -> str:
     if refused.reason == "content":
         return gettext("%(file)s is not a real %(type)s file: its content does not match its type.", **values)
     return gettext("%(file)s is not text in UTF-8: save it as UTF-8, or as a PDF.", **values)
+
+
+def day_refusal(refused: DayRefused) -> str:
+    """Why the day a test was sat was not taken, in the page's language, for its field."""
+    if refused.reason == "future":
+        return gettext("%(day)s is in the future: give the day you sat the test.", day=refused.day.isoformat())
+    return gettext("Give the day as year-month-day, for example 2022-03-25.")

@@ -18,7 +18,7 @@ from ...cases.models import CaseType
 from ...deadlines import DeadlineError
 from ...workflows import WarningRequired, WorkflowError, disclosure
 from ...workflows.errors import UploadRefused
-from ...workflows.requests import FILEABLE, file_request
+from ...workflows.requests import FILEABLE, DayRefused, file_request
 from .. import get_session, read_only
 from . import forms, pages
 from .helpers import template_helpers
@@ -87,6 +87,9 @@ def file(case_type: str):
             case = file_request(session, g.me.actor, forms.request_from(kind, form, request.form, request.files))
         except UploadRefused as exc:               # said at the field, in the page's language
             form.evidence.errors = [*form.evidence.errors, forms.upload_refusal(exc)]
+            status = 422
+        except DayRefused as exc:
+            form.sat_on.errors = [*form.sat_on.errors, forms.day_refusal(exc)]
             status = 422
         except WarningRequired as exc:
             form.confirmed.choices = forms.options([(exc.code, str(exc))], forms.WarningChoice)
