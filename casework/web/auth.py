@@ -286,9 +286,9 @@ def confirm(token: str):
         if done.flagged_now:       # the link followed again says the same, and flags nothing more
             notifications.enqueue(db, key=f"registration-held/{held.id}/{int(held.created_at.timestamp())}",
                                   to=current_app.config["LEGAL_TEAM_EMAIL"], language="EN", template="account-held",
-                                  context={"reference": f"REG-{held.id:06d}", "reason": held.held_because,
+                                  context={"reference": registration.reference(held), "reason": held.held_because,
                                            "email": held.email, "candidate": held.matched_candidate_id})
-        return render_template("auth/held.html", email=held.email, reference=f"REG-{held.id:06d}")
+        return render_template("auth/held.html", email=held.email, reference=registration.reference(held))
     if done.outcome == "created":
         flash(gettext("Your e-mail address is confirmed and your account is ready. Log in with your e-mail address "
                       "and password."), "success")

@@ -126,7 +126,8 @@ def _at_least_one(form: FlaskForm, field: Field) -> None:
 
 
 def _with_the_day(form: FlaskForm, field: Field) -> None:
-    """A day the test was sat needs the test (the domain refuses it too, in English)."""
+    """P1, P2: a day the test was sat needs the test (``requests.check_filing`` refuses it too, in English:
+    the form says it first, at the test's field, in the page's language)."""
     if not field.data and getattr(form, "sat_on", None) is not None and form.sat_on.data:
         raise ValidationError(_l("Choose the test you sat on that day."))
 
