@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..audit import AuditEvent
 from .errors import CompetitionError
-from .models import Application, Candidate, Decision, Field, Notice, StageEvent, Status
+from .models import Application, Candidate, Decision, Field, Notice, NoticeVersion, StageEvent, Status
 from .notices import definition
 
 
@@ -33,8 +33,14 @@ def find_candidate(session: Session, key: str) -> Candidate | None:
                           .where(Application.number == key))
 
 
+_WITH_DECISION = (joinedload(Decision.application).joinedload(Application.candidate),
+                  joinedload(Decision.notice_version).joinedload(NoticeVersion.notice))
+
+
 def find_decision(session: Session, decision_id: int) -> Decision | None:
-    return session.get(Decision, decision_id)
+    """The decision with its application, candidate and notice version, read together: whoever looks a
+    decision up checks whose it is (R2) and reads its time limits (D9, C14) next."""
+    return session.get(Decision, decision_id, options=_WITH_DECISION)
 
 
 def applications_of(session: Session, candidate_id: int) -> list[Application]:

@@ -29,7 +29,7 @@ from ..auth.models import Role
 from ..cases.models import Case, CaseDeadline, CaseDocument, CaseMessage, CaseState, CaseType
 from ..competitions.models import Application, Decision, Sitting
 from ..competitions.notices import definition, time_limits, version_on
-from ..deadlines import BRUSSELS, DeadlineSpec, RuleSet, compute, local_date
+from ..deadlines import BRUSSELS, DeadlineResult, DeadlineSpec, RuleSet, compute, local_date
 from ..notifications.templates import letter
 from ..text import control_character_in
 from . import routing, timelimits
@@ -168,7 +168,20 @@ def _application_form(details: dict[str, Any]) -> bool:
     return details.get("about") == "application-form"
 
 
-def _application_form_limit(session: Session, case: Case, filed_at: datetime) -> None:
+def _filing_limit(session: Session, case: Case, case_type: CaseType, event, filed_at: datetime,
+                  flags: list[str]) -> DeadlineResult | None:
+    """D6, D9: the limit of the filing itself, its lateness set on ``case``; None when the rule set
+    gives the filing no limit."""
+    with session.no_autoflush:          # the case is not written yet
+        if "application-form" in flags:                                                     # P2
+            return _application_form_limit(session, case, filed_at)
+        rule = timelimits.FILING_RULES.get(case_type.value)
+        if rule is not None and rule in timelimits.rule_set_for(case).rules:   # D9: some rules set no limit
+            return timelimits.filing_lateness(session, case, rule, event, filed_at)
+    return None
+
+
+def _application_form_limit(session: Session, case: Case, filed_at: datetime) -> DeadlineResult:
     """P2: problems with the application form are reported before the application deadline of the
     notice version in force (C14: a reopened deadline counts), not within 3 days of a test: a rule
     of one day ending at the notice's own time of day, never rolled forward."""
@@ -181,7 +194,8 @@ def _application_form_limit(session: Session, case: Case, filed_at: datetime) ->
         "source": "003 Annex II 4.1, 004 7.1(2): problems with the application form are reported before the "
                   f"application deadline ({spec.deadline_wording or deadline.isoformat()}): the notice's own "
                   "deadline, counted as the single day ending at it, never rolled forward"}}})
-    timelimits.record_filing(session, case, "application-form", deadline.date() - timedelta(days=1), filed_at, rules)
+    return timelimits.filing_lateness(session, case, "application-form", deadline.date() - timedelta(days=1),
+                                      filed_at, rules)
 
 
 def check_filer(actor: Actor, application: Application | None = None) -> None:
@@ -304,12 +318,10 @@ def file_case(session: Session, actor: Actor, case_type: CaseType, *, applicatio
                     language=candidate.correspondence_language, filed_at=filed_at, updated_at=filed_at, late=False,
                     flags=flags, details=details)
         session.add(case)
-        session.flush()
-        rule = timelimits.FILING_RULES.get(case_type.value)
-        if "application-form" in flags:                                          # P2
-            _application_form_limit(session, case, filed_at)
-        elif rule is not None and rule in timelimits.rule_set_for(case).rules:   # D9: some rules set no limit
-            timelimits.record_filing(session, case, rule, event, filed_at)
+        limit = _filing_limit(session, case, case_type, event, filed_at, flags)    # its lateness, known before
+        session.flush()                                                             # the case is written (D6)
+        if limit is not None:
+            timelimits.record_filing(session, case, limit, filed_at)
         if case_type is CaseType.REVIEW:
             timelimits.open_deadline(session, case, "acknowledgement", "review-ack", filed_at)
         elif case_type is CaseType.COMPLAINT:

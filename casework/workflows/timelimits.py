@@ -90,30 +90,38 @@ def open_deadline(session: Session, case: Case, name: str, rule: str, event: dat
     spec = DeadlineSpec.for_rule(rule, event, rule_set or rule_set_for(case))
     if after is not None:
         spec = replace(spec, after=DeadlineSpec.from_dict(after.spec))
-    calendars = stored_calendars(session)
-    row = CaseDeadline(case=case, name=name, rule=rule, status=DeadlineStatus.OPEN, created_at=clock.now())
+    return _row(session, case, name, rule, compute(spec, stored_calendars(session)), DeadlineStatus.OPEN)
+
+
+def _row(session: Session, case: Case, name: str, rule: str, result: DeadlineResult, status: DeadlineStatus,
+         met_at: datetime | None = None) -> CaseDeadline:
+    row = CaseDeadline(case=case, name=name, rule=rule, status=status, met_at=met_at, created_at=clock.now())
     session.add(row)
-    _store(row, compute(spec, calendars))
+    _store(row, result)
     return row
 
 
-def record_filing(session: Session, case: Case, rule: str, event: date | datetime, filed_at: datetime,
-                  rule_set: RuleSet | None = None) -> CaseDeadline:
-    """D6: the limit of the filing itself, met at ``filed_at``, with its lateness computed, never refused.
+def filing_lateness(session: Session, case: Case, rule: str, event: date | datetime, filed_at: datetime,
+                    rule_set: RuleSet | None = None) -> DeadlineResult:
+    """D6: the limit of the filing itself, and the lateness it gives ``case`` (never a refusal); computed
+    before the case is written, which :func:`record_filing` then stores the limit of.
 
     A filing after the last day but by the outer limit (D5: a notice's limit that does not roll
     forward; the day Art 3(4)-(5) would give) is flagged ``within-outer-limit``: the deciding body
     weighs it when it decides on the lateness.
     """
-    limit = open_deadline(session, case, "filing", rule, event, rule_set)
-    limit.status, limit.met_at = DeadlineStatus.MET, filed_at
-    late_by = limit.due_at and (filed_at - limit.due_at)
+    result = compute(DeadlineSpec.for_rule(rule, event, rule_set or rule_set_for(case)), stored_calendars(session))
+    late_by = result.deadline and (filed_at - result.deadline)
     if late_by and late_by > timedelta(0):
         case.late, case.lateness_seconds = True, int(late_by.total_seconds())
-        outer = limit.computation.get("outer_limit_utc")
-        within = outer is not None and filed_at <= datetime.fromisoformat(outer)
+        within = result.outer_limit_deadline is not None and filed_at <= result.outer_limit_deadline
         case.flags = [*case.flags, "late", *(["within-outer-limit"] if within else [])]
-    return limit
+    return result
+
+
+def record_filing(session: Session, case: Case, result: DeadlineResult, filed_at: datetime) -> CaseDeadline:
+    """The filing's own limit (:func:`filing_lateness`), met at ``filed_at``."""
+    return _row(session, case, "filing", result.spec.rule.name, result, DeadlineStatus.MET, filed_at)
 
 
 def close(case: Case, name: str, status: DeadlineStatus, at: datetime | None = None) -> CaseDeadline | None:
