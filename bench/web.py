@@ -13,7 +13,10 @@ gunicorn's sync workers close every connection anyway):
   the form's CSRF
   token and a small PDF, each with its own grounds text. After it, every filing the client saw
   accepted (2xx/3xx) must be in the database exactly once: the cases carrying the run's grounds are
-  counted and must equal the accepted count, with no grounds text twice.
+  counted and must equal the accepted count, with no grounds text twice;
+- ``floor``, a reference with no target: the same multipart body posted to the baseline application's
+  ``/floor``, which writes the rows of one request for review by plain Core inserts and does nothing
+  else (``bench/baseline_app.py``): what any filing costs at least, on the same machine in the same run.
 
 Targets (share of the baseline's requests per second): ``my cases`` >= 40 %, ``filing`` >= 25 %, and
 p99 < 250 ms for both.
@@ -289,6 +292,10 @@ def run_once(args, run: int, scene: list[Candidate], casework_port: int, baselin
         body, kind = multipart(c, f"{tag}-{i}-{n}: the board did not count my part-time years pro rata")
         return "POST", f"/portal/file/review?decision={c.decision}", c.cookie, body, kind
 
+    def floor(i, n):            # the same body, to the baseline application's /floor
+        body, kind = multipart(filers[(i * 7 + n) % f], f"floor r{run}-{i}-{n}: the board did not count my years")
+        return "POST", "/floor", "", body, kind
+
     def go(name, port, make):
         spy = None
         if args.profile and port == casework_port:     # one worker of casework, while the load runs
@@ -306,11 +313,12 @@ def run_once(args, run: int, scene: list[Candidate], casework_port: int, baselin
     base = go("baseline", baseline_port, baseline)
     cases = go("my cases", casework_port, my_cases)
     filed = go("filing", casework_port, filing)
+    bottom = go("floor", baseline_port, floor)
     with db.engine.connect() as conn:
         in_db, distinct = conn.execute(text(
             "SELECT count(*), count(DISTINCT details::text) FROM cases WHERE details::text LIKE :p"),
             {"p": f"%{tag}-%"}).one()
-    for r in (base, cases, filed):
+    for r in (base, cases, filed, bottom):
         bad = {s: n for s, n in r.statuses.items() if not 200 <= s < 400}
         print(f"  run {run} {r.name:9s} {r.rps:8.1f} req/s  p50 {r.pct(0.50):6.1f} ms  p99 {r.pct(0.99):6.1f} ms  "
               f"({len(r.latencies)} measured; statuses {dict(sorted(r.statuses.items()))}"
@@ -324,6 +332,10 @@ def run_once(args, run: int, scene: list[Candidate], casework_port: int, baselin
                     "ratio": round(ratio, 3), "p50_ms": round(r.pct(0.5), 1), "p99_ms": round(r.pct(0.99), 1),
                     "baseline_p50_ms": round(base.pct(0.5), 1), "baseline_p99_ms": round(base.pct(0.99), 1),
                     "target": f"ratio >= {TARGETS[r.name]:.2f} and p99 < {P99_MS:.0f} ms", "met": met})
+    out.append({"run": run, "measure": "floor", "figure": round(bottom.rps, 1), "baseline": round(base.rps, 1),
+                "ratio": round(bottom.rps / base.rps, 3), "p50_ms": round(bottom.pct(0.5), 1),
+                "p99_ms": round(bottom.pct(0.99), 1), "target": None, "met": None,
+                "note": "a reference: the rows of one filing by Core inserts, nothing else (baseline_app.py)"})
     exact = in_db == filed.accepted and distinct == in_db and not filed.errors
     out.append({"run": run, "measure": "filings exactly once", "figure": in_db, "baseline": filed.accepted,
                 "ratio": round(in_db / filed.accepted, 3) if filed.accepted else None, "distinct": distinct,
@@ -371,6 +383,9 @@ def main() -> None:
     for r in results:
         if args.json:
             print(json.dumps(r))
+        elif r["measure"] == "floor":
+            print(f"run {r['run']} floor     {r['figure']:8.1f} req/s = {100 * r['ratio']:5.1f} % of the "
+                  f"baseline; p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms (a reference, no target)")
         elif r["measure"] == "filings exactly once":
             print(f"run {r['run']} filings: {r['baseline']} accepted, {r['figure']} in the database "
                   f"({r['distinct']} distinct): {'met' if r['met'] else 'NOT MET'}")
