@@ -45,7 +45,8 @@ def clients(db, scene: list[web.Candidate]):
     import baseline_app
     os.environ["BENCH_DATABASE_URL"] = db.url
     base = baseline_app.create_app().test_client()
-    app = create_app({**web.ARGON2, "SECRET_KEY": secrets.token_hex(32), "DATABASE_URL": db.url})
+    app = create_app({**web.ARGON2, "SECRET_KEY": secrets.token_hex(32), "DATABASE_URL": db.url,
+                      "PUBLIC_URL": "http://127.0.0.1"})
     reader, filer = (app.test_client() for _ in range(2))
     for client, who in ((reader, scene[0]), (filer, scene[-1])):
         page = client.get("/login")

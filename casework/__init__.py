@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .config import Config, check_secret_key, database_url, from_environment
+from .config import Config, check_public_url, check_secret_key, database_url, from_environment
 from .db import Database
 from .resources import path
 
@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     check_secret_key(app.config)
+    check_public_url(app.config)
     app.extensions["casework.db"] = app.config.get("DATABASE") or Database(
         database_url(app.config, app.instance_path))
 

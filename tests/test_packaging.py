@@ -62,6 +62,7 @@ def installed(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DATABASE_URL", "VIRTUAL_ENV")}
     env["DATABASE_URL"] = "sqlite:///" + str(work / "casework.sqlite")
     env["SECRET_KEY"] = "a-secret-for-the-packaging-test-only"
+    env["PUBLIC_URL"] = "http://127.0.0.1"
     return work / "venv" / "bin", empty, env
 
 

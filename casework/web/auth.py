@@ -11,8 +11,11 @@ reset and change (docs/portal.md, "Accounts").
   address within ``LOGIN_WINDOW_SECONDS`` (900), across processes and machines; registrations and
   reset requests (each mails a link) the same way (``REGISTER_*``, ``RESET_*``). No page tells
   whether an account exists.
-- Links in mail point at ``PUBLIC_URL`` when set (production: the site's address, so that a forged
-  Host header cannot send a reset link elsewhere), else at the host the request came to.
+- The client address is the connection's, or behind ``TRUSTED_PROXIES`` reverse proxies the one they
+  forwarded (:mod:`casework.web.security`): without that setting every client would be the proxy, and
+  its 20 failures would lock everyone out.
+- Links in mail point at ``PUBLIC_URL`` (required in production: the site's address, so that a forged
+  Host header cannot send a reset link elsewhere), in development at the host the request came to.
 - A held registration (C1) is mailed to ``LEGAL_TEAM_EMAIL``.
 
 After logging in a candidate goes to the portal, anyone else to the home page (or, for both, to the
@@ -81,7 +84,6 @@ def init_app(app: Flask) -> None:
     if not (app.debug or app.testing):
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
-    app.config.setdefault("PUBLIC_URL", os.environ.get("PUBLIC_URL"))
     app.config.setdefault("LEGAL_TEAM_EMAIL", os.environ.get("LEGAL_TEAM_EMAIL", "legal-team@localhost"))
     app.extensions[HASHER] = passwords.hasher_from(app.config, testing=app.testing)
     manager = LoginManager(app)
@@ -150,7 +152,8 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _link(endpoint: str, **values) -> str:
-    """An absolute link for a mail: ``PUBLIC_URL`` when set, else the host the request came to."""
+    """An absolute link for a mail: ``PUBLIC_URL`` (required in production), else (development, tests)
+    the host the request came to."""
     base = current_app.config.get("PUBLIC_URL") or request.host_url
     return base.rstrip("/") + url_for(endpoint, **values)
 

@@ -7,6 +7,9 @@ bound on the size of a request, and error pages without stack traces (docs/porta
 - Headers: a Content-Security-Policy without ``unsafe-inline`` (styles and scripts are files in
   casework/static), no framing, no MIME sniffing, no referrer outside the site; ``no-store`` for
   the pages of a logged-in user.
+- Behind ``TRUSTED_PROXIES`` reverse proxies, the client's address and scheme are the ones they
+  forwarded (werkzeug's ``ProxyFix``, that many hops; the default, 0, believes no header: a client
+  could name any address in ``X-Forwarded-For``).
 - Errors: templates/errors/<code>.html for 400, 403, 404, 405, 413, 422, 429 and 500, in the page's
   language; a 500 shows a reference that is logged with the traceback, never the traceback.
 """
@@ -17,6 +20,7 @@ import secrets
 from flask import Flask, Response, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..workflows.filing import MAX_UPLOAD_BYTES
 
@@ -38,6 +42,9 @@ csrf = CSRFProtect()
 
 
 def init_app(app: Flask) -> None:
+    proxies = app.config.get("TRUSTED_PROXIES") or 0
+    if proxies:         # the per-address login limit counts the client, not the proxy (web/auth.py)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     # a token valid for the session rather than an hour: a candidate may spend longer than that

@@ -22,6 +22,7 @@ from casework.auth import accounts, passwords
 from casework.auth.models import PendingRegistration, RegistrationState, Role, User
 from casework.competitions.applications import register_candidate
 from casework.competitions.models import Candidate
+from casework.config import InsecureConfiguration
 from casework.notifications.models import OutboxMessage
 
 from ..competitions import factories as f
@@ -238,6 +239,36 @@ def test_failures_per_client_address_are_limited_across_two_application_instance
     email = make_user(database)
     assert Browser(one, address).login(email).status_code == 429
     assert Browser(two, "192.0.2.78").login(email).status_code == 302      # another address is not held back
+
+
+def test_behind_a_trusted_proxy_each_client_is_limited_on_its_own(database, frozen):
+    """Behind a reverse proxy every connection comes from the proxy: with TRUSTED_PROXIES the limit
+    counts the address the proxy forwarded, so one client's failures lock out that client only."""
+    proxied = _app(database, TRUSTED_PROXIES=1)
+
+    def via_proxy(client_address: str) -> Browser:
+        browser = Browser(proxied, "192.0.2.1")
+        browser.client.environ_base["HTTP_X_FORWARDED_FOR"] = client_address
+        return browser
+
+    for _ in range(20):
+        assert via_proxy("198.51.100.7").login(_unique(), "wrong password").status_code == 200
+    email = make_user(database)
+    assert via_proxy("198.51.100.7").login(email).status_code == 429
+    assert via_proxy("198.51.100.8").login(email).status_code == 302
+
+
+def test_without_trusted_proxies_a_forwarded_address_is_not_believed(database, frozen):
+    """By default (TRUSTED_PROXIES=0) X-Forwarded-For is ignored: a client cannot escape its limit by
+    naming another address in it."""
+    app = _app(database)
+    for n in range(20):
+        browser = Browser(app, "192.0.2.99")
+        browser.client.environ_base["HTTP_X_FORWARDED_FOR"] = f"198.51.100.{n + 1}"
+        assert browser.login(_unique(), "wrong password").status_code == 200
+    escaping = Browser(app, "192.0.2.99")
+    escaping.client.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.200"
+    assert escaping.login(make_user(database)).status_code == 429
 
 
 def test_a_successful_login_forgets_the_accounts_failures(app, database):
@@ -477,10 +508,38 @@ def test_the_session_cookie_is_httponly_and_samesite_lax_and_secure_outside_test
     email = make_user(database)
     cookie = _session_cookie(Browser(app).login(email))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
-    production = _app(database, TESTING=False, SECRET_KEY="x" * 32)
+    production = _app(database, TESTING=False, SECRET_KEY="x" * 32, PUBLIC_URL="https://casework.example.eu")
     assert production.config["SESSION_COOKIE_SECURE"] is True
     browser = Browser(production)
     browser.client.environ_base["wsgi.url_scheme"] = "https"
     cookie = _session_cookie(browser.login(email))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
+
+
+def test_in_production_a_mailed_link_starts_with_the_sites_address_whatever_host_a_request_names(database):
+    """A reset asked for with a forged Host header still mails a link to the site (PUBLIC_URL), never
+    to the host the request named; without PUBLIC_URL the application does not start."""
+    with pytest.raises(InsecureConfiguration, match="PUBLIC_URL is not set"):
+        _app(database, TESTING=False, SECRET_KEY="x" * 32)
+    production = _app(database, TESTING=False, SECRET_KEY="x" * 32, PUBLIC_URL="https://casework.example.eu/")
+    email = make_user(database)
+    client = Browser(production).client
+    client.environ_base["wsgi.url_scheme"] = "https"
+    forged = {"Host": "attacker.example", "Referer": "https://attacker.example/reset"}      # as curl can
+    page = client.get("/reset", headers=forged).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/reset", data={"csrf_token": token, "email": email}, headers=forged)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    [message] = _outbox(database, email, "account-reset")
+    assert "attacker.example" not in message.body
+    assert re.search(r"https://casework\.example\.eu/reset/[A-Za-z0-9_.\-]+", message.body), message.body
+
+
+def test_a_logged_in_user_finds_the_change_of_password_in_the_menu(app, database):
+    browser = Browser(app)
+    assert 'href="/account/password"' not in browser.get("/").get_data(as_text=True)
+    browser.login(make_user(database))
+    menu = browser.get("/portal/").get_data(as_text=True)
+    assert '<a href="/account/password">Change your password</a>' in menu
+    assert 'href="/account/password" aria-current="page"' in browser.get("/account/password").get_data(as_text=True)
