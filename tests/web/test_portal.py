@@ -182,6 +182,28 @@ def test_the_p4_warning_must_be_confirmed(world, alice):
     assert accepted.status_code == 302 and cases(world) == before + 1
 
 
+def test_the_p4_warning_a_complaint_was_sent_without_is_said_again_in_the_pages_language(world, alice):
+    """Posted without confirming, the P4 warning comes back in French on a French page, as the form
+    first showed it, never in the domain's English."""
+    french, english = "La décision que vous contestez a été prise par le jury", "The decision you contest was taken"
+    form = {"decision": str(world.exclusion), "detail_grounds": "l'exclusion méconnaît l'avis"}
+    assert french in text(alice.get(f"/portal/file/complaint?decision={world.exclusion}&lang=fr"))
+    refused = alice.post(f"/portal/file/complaint?decision={world.exclusion}&lang=fr", data=form)
+    page = text(refused)
+    assert refused.status_code == 422 and "Votre demande n" in page
+    assert page.count(french) == 2 and english not in page        # the refusal and the box to tick
+    alice.get("/portal/?lang=en")
+
+
+def test_the_form_states_the_limits_the_application_enforces(world, alice):
+    """The Documents field says how large each file and the whole sending may be: the figures that
+    filing.checked and the request bound (the 413 page) apply, not others."""
+    mb = 1024 * 1024
+    page = text(alice.get(f"/portal/file/review?decision={world.exclusion}"))
+    each, total = filing.MAX_UPLOAD_BYTES // mb, world.app.config["MAX_CONTENT_LENGTH"] // mb
+    assert f"at most {each} MB each, {total} MB in all." in page
+
+
 def test_an_unknown_detail_is_refused_with_the_domains_message(world, alice):
     before = cases(world)
     response = alice.post("/portal/file/review", data=review_form(world, detail_grond="x"))
@@ -320,6 +342,9 @@ def test_a_neutralisation_request_about_the_test_sat_end_to_end(tested):
     assert "Request to neutralise a test question" in page and "the selection board" in page
     assert "16 June 2022" in page                    # 3 calendar days after the test (2022 rules)
     assert "Filed after the time limit" not in page
+    filed = page[page.index('id="filed"'):page.index('id="correspondence"')]      # what was filed, in words
+    assert "<dt>The test</dt>" in filed and "<dt>The day you sat the test</dt>" in filed
+    assert "13 June 2022" in filed and "sat_on" not in filed and "2022-06-13" not in filed
 
 
 @pytest.mark.parametrize("extra", [

@@ -36,6 +36,7 @@ from ...workflows import disclosure
 from ...workflows.errors import UploadRefused
 from ...workflows.filing import LIST, MAX_UPLOAD_BYTES, YES_NO, Detail, Upload, details_of
 from ...workflows.requests import ABOUT_A_TEST, DayRefused, FilingRequest
+from ..security import MAX_REQUEST_BYTES
 
 PREFIX = "detail_"                 # a detail's field: detail_<key>
 SITTING = "::"                     # a test as one choice: "<notice reference>::<test code>"
@@ -54,6 +55,8 @@ LABELS: dict[str, Any] = {
     "omission_date": _l("The date by which a decision should have been taken"),
     "items": _l("The information you ask for"),
     "documents": _l("The documents you ask for"),
+    "test": _l("The test"),                             # P1, P2: recorded with the filing
+    "sat_on": _l("The day you sat the test"),
 }
 HELP: dict[str, Any] = {
     "question": _l("Identify the question by its content (its subject, the words it starts with): a request "
@@ -89,6 +92,8 @@ CHOICES: dict[str, list[SelectChoice]] = {
                    SelectChoice("translation", _l("A translation problem"))],
     "about": [SelectChoice("", _l("A test")), SelectChoice("application-form", _l("The application form"))],
 }
+# a coded detail as the case page words it: the label of the choice that was made
+CHOSEN = {key: {choice.value: choice.label for choice in choices if choice.value} for key, choices in CHOICES.items()}
 YES_NO_CHOICES = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 
 
@@ -144,8 +149,8 @@ class FilingForm(FlaskForm):
     evidence = MultipleFileField(_l("Documents"), validators=[FileSize(
         MAX_UPLOAD_BYTES, message=_l("A file is larger than the limit of %(size)s MB.",
                                      size=MAX_UPLOAD_BYTES // (1024 * 1024)))],
-        description=_l("PDF, PNG, JPEG or plain text, at most %(size)s MB each.",
-                       size=MAX_UPLOAD_BYTES // (1024 * 1024)))
+        description=_l("PDF, PNG, JPEG or plain text: at most %(size)s MB each, %(total)s MB in all.",
+                       size=MAX_UPLOAD_BYTES // (1024 * 1024), total=MAX_REQUEST_BYTES // (1024 * 1024)))
     confirmed = CheckboxesField(_l("I have read this and want to file all the same"), choices=[])
     submit = SubmitField(_l("File"))
 

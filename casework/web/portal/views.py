@@ -80,7 +80,8 @@ def file(case_type: str):
     if request.args.get("decision") and contested is None:
         abort(404)          # a decision in the address that is not theirs; one posted is the domain's to refuse
     form = forms.form_class(kind)()
-    forms.prepare(form, pages.warnings(session, g.me, kind, contested))
+    warnings = pages.warnings(session, g.me, kind, contested)        # in the page's language
+    forms.prepare(form, warnings)
     status, refusal = 200, None
     if form.validate_on_submit():
         try:
@@ -91,9 +92,10 @@ def file(case_type: str):
         except DayRefused as exc:
             form.sat_on.errors = [*form.sat_on.errors, forms.day_refusal(exc)]
             status = 422
-        except WarningRequired as exc:
-            form.confirmed.choices = forms.options([(exc.code, str(exc))], forms.WarningChoice)
-            status, refusal = 422, str(exc)
+        except WarningRequired as exc:             # the domain's words are English: the page's instead
+            said = dict(warnings).get(exc.code) or str(exc)
+            form.confirmed.choices = forms.options([(exc.code, said)], forms.WarningChoice)
+            status, refusal = 422, said
         except (WorkflowError, DeadlineError) as exc:
             status, refusal = 422, str(exc)
         else:
@@ -126,7 +128,7 @@ def case(reference: str):
     if found is None:
         abort(404)
     return render_template("portal/case.html", case=found[1], next=pages.next_deadline(found[1]),
-                           labels=forms.LABELS, categories=disclosure.CATEGORIES)
+                           labels=forms.LABELS, chosen=forms.CHOSEN, categories=disclosure.CATEGORIES)
 
 
 @bp.get("/documents/<document_id>")
