@@ -1,9 +1,10 @@
 """axe-core on every page of the portal a candidate reaches (issue 11: 0 violations on every portal
-page), in English and in French, and the screenshots of docs/portal.md (``CASEWORK_SCREENSHOTS=1``).
+page), in English, French and German, and the screenshots of docs/portal.md (``CASEWORK_SCREENSHOTS=1``).
 
-One tour per language: the account pages logged out (login, a refused login, register, reset), then
-logged in My competitions, My decisions with "What can I do about this?" open, the filing form of every type a candidate files (P1–P5, P5 both kinds), a request for review filed, its
-case page, and My cases. Every page's violations are gathered and reported together, by page.
+One tour per language: the account pages logged out (login, a refused login, register, reset, a link
+that is not valid), then logged in My competitions, My decisions with "What can I do about this?"
+open, the filing form of every type a candidate files (P1–P5, P5 both kinds), a request for review
+filed, its case page, My cases and the change of password. Every page's violations are gathered and reported together, by page.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from .scenes import PDF, two_excluded_candidates
 from .support import axe, describe, screenshot
 
 GROUNDS = {"en": "The board did not count my eighteen months at the Court of Auditors.",
-           "fr": "Le jury n'a pas compté mes dix-huit mois à la Cour des comptes."}
+           "fr": "Le jury n'a pas compté mes dix-huit mois à la Cour des comptes.",
+           "de": "Der Prüfungsausschuss hat meine achtzehn Monate beim Rechnungshof nicht angerechnet."}
 
 
 class Tour:
@@ -50,7 +52,7 @@ def submit(page) -> None:
         page.locator("main form").locator('[type="submit"]').last.click()
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("language", ["en", "fr", "de"])
 def test_every_portal_page_has_no_accessibility_violation(live_server, page, frozen, language):
     scene = two_excluded_candidates(live_server.db, frozen)
     tour = Tour(page, language)
@@ -64,6 +66,8 @@ def test_every_portal_page_has_no_accessibility_violation(live_server, page, fro
     tour.check("register")
     page.goto(live_server("/reset"))
     tour.check("reset")
+    page.goto(live_server("/reset/not-a-token"))
+    tour.check("a link that is not valid")
 
     pages.login(page, live_server.url, scene.me.email, scene.me.password)
     pages.open_portal(page, live_server.url, "/")
@@ -99,7 +103,9 @@ def test_every_portal_page_has_no_accessibility_violation(live_server, page, fro
     tour.check("the case filed", "portal-case-filed")
 
     pages.my_cases(page, live_server.url)
-    tour.check("My cases")
+    tour.check("My cases", "portal-my-cases")
+    page.goto(live_server("/account/password"))
+    tour.check("change of password")
     tour.done()
 
 
