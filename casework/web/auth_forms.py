@@ -77,7 +77,9 @@ class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(EMAIL_REQUIRED), Length(max=MAX_EMAIL), _plain],
                        description=_l("The address your account was registered with."))
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password.")),
-                                                         Length(max=passwords.MAX_LENGTH)])
+                                                         Length(max=passwords.MAX_LENGTH)],
+                             description=_l("Forgotten it? The link below the form mails you a way to choose "
+                                            "a new one."))
 
 
 class RegistrationForm(FlaskForm):
@@ -133,7 +135,8 @@ class NewPasswordForm(FlaskForm):
                                             "then log in with it.", min=passwords.MIN_LENGTH))
     password_again = PasswordField(_l("New password again"),
                                    validators=[InputRequired(_l("Type the password again.")),
-                                               EqualTo("password", _l("The two passwords are not the same."))])
+                                               EqualTo("password", _l("The two passwords are not the same."))],
+                                   description=_l("The same password, to be sure it is typed as you meant."))
 
 
 class ChangePasswordForm(NewPasswordForm):

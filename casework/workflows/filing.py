@@ -44,6 +44,12 @@ UPLOAD_TYPES = {        # media type: the bytes a real file of that type starts 
     "image/jpeg": (b"\xff\xd8\xff",),
     "text/plain": (),
 }
+EXTENSIONS = {           # media type: the endings a stored name may keep (the first is added otherwise)
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "text/plain": (".txt",),
+}
 
 BOARD_WARNING_CODE = "p4-board-decision"
 NOT_A_FILER = "only the candidate, or the legal team registering a request received otherwise, can file a case"
@@ -349,8 +355,9 @@ def _summary(details: dict[str, Any]) -> str:
 
 def checked(upload: Upload, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[str, str]:
     """The safe name and media type of an acceptable file: allowed type, content that matches it,
-    a bounded size; anything else is refused."""
-    name = _stored_name(secure_filename(upload.filename) or "document")
+    a bounded size; anything else is refused. The name ends as its type does ("notes.html" sent as a
+    PDF is kept as "notes.html.pdf"): whoever downloads it opens it as what it was checked to be."""
+    name = secure_filename(upload.filename) or "document"
     called = upload.filename or "a file without a name"            # as the refusals name it
     media_type = upload.media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
     limit = max_bytes // (1024 * 1024)
@@ -374,7 +381,9 @@ def checked(upload: Upload, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[str, str
             upload.content.decode("utf-8")
         except UnicodeDecodeError:
             raise refused("text", f"{called} is not UTF-8 text") from None
-    return name, media_type
+    if not name.lower().endswith(EXTENSIONS[media_type]):
+        name += EXTENSIONS[media_type][0]
+    return _stored_name(name), media_type
 
 
 def _stored_name(name: str) -> str:

@@ -19,7 +19,7 @@ from casework.auth.models import Role
 from casework.cases.models import Case, CaseState, CaseType, DeadlineStatus, DecidingBody
 from casework.competitions import results, stages
 from casework.competitions.notices import amend_notice
-from casework.workflows import MissingData, NotAllowed, Upload, WarningRequired, apply, file_case
+from casework.workflows import MissingData, NotAllowed, Upload, WarningRequired, apply, file_case, filing
 from casework.workflows.filing import MAX_UPLOAD_BYTES
 
 from ..competitions import factories as f
@@ -198,6 +198,20 @@ def test_a_valid_upload_is_stored_under_a_safe_name_with_its_fingerprint(session
         ("evidence", "etc_chat_transcript.txt", "text/plain", len(chat.content))]
     assert case.documents[1].sha256 == hashlib.sha256(chat.content).hexdigest()
     assert "no-evidence" not in case.flags
+
+
+def test_a_file_is_stored_under_a_name_that_ends_as_its_type(session, frozen, scene):
+    """A PDF named notes.html would open as a web page on whoever downloads it: the stored name ends as
+    the type it was checked to be; a name that does already is kept."""
+    _, _, active = scene
+    frozen.set(at(2022, 6, 3, 9))
+    uploads = [Upload("notes.html", PDF.content, "application/pdf"), Upload("Scan.JPEG", b"\xff\xd8\xff\xe0 jfif"),
+               Upload("README", b"what happened", "text/plain"), Upload("log.txt.exe", b"plain words", "text/plain")]
+    case = _file(session, CaseType.TECHNICAL_ISSUE, active, documents=uploads)
+    assert [(d.filename, d.media_type) for d in case.documents] == [
+        ("notes.html.pdf", "application/pdf"), ("Scan.JPEG", "image/jpeg"), ("README.txt", "text/plain"),
+        ("log.txt.exe.txt", "text/plain")]
+    assert set(filing.EXTENSIONS) == set(filing.UPLOAD_TYPES)          # every accepted type has its endings
 
 
 def test_p4_board_warning_before_anything_is_recorded_and_only_for_a_complaint(session, frozen):

@@ -151,7 +151,9 @@ class FilingForm(FlaskForm):
                                      size=MAX_UPLOAD_BYTES // (1024 * 1024)))],
         description=_l("PDF, PNG, JPEG or plain text: at most %(size)s MB each, %(total)s MB in all.",
                        size=MAX_UPLOAD_BYTES // (1024 * 1024), total=MAX_REQUEST_BYTES // (1024 * 1024)))
-    confirmed = CheckboxesField(_l("I have read this and want to file all the same"), choices=[])
+    confirmed = CheckboxesField(_l("I have read this and want to file all the same"), choices=[],
+                                description=_l("The rules want you to know this before you file: the request is "
+                                               "filed once you have ticked the box."))
     submit = SubmitField(_l("File"))
 
     def detail_fields(self) -> list[Field]:
