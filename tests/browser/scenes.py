@@ -16,7 +16,8 @@ from casework.auth.models import Role, User
 from casework.cases.models import CaseDocument
 from casework.competitions.models import Application, Candidate
 from casework.db import Database
-from casework.workflows.filing import Upload
+from casework.workflows import apply
+from casework.workflows.filing import Upload, attach
 from casework.workflows.requests import FilingRequest, file_request
 from tests.competitions import factories as f
 
@@ -88,6 +89,45 @@ def two_excluded_candidates(db: Database, frozen) -> Exclusions:
         return Exclusions(notice=notice.reference, me=me, my_decision=my_decision.id, other=other,
                           other_decision=other_decision.id, other_case=case.reference, other_document=document)
 
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A candidate of AD/398/22 excluded by the board, whose request for review went through the legal
+    team and the board and was answered: rejected, with the reply's letter and a document."""
+    me: Account
+    case: str
+    reply: str
+
+
+REPLY = ("The selection board examined your request. It confirms its decision: the traineeship ended "
+         "before the degree was awarded and does not count as professional experience.")
+
+
+def answered_review(db: Database, frozen) -> Answered:
+    with db.session_scope() as session:
+        notice = f.publish(session, only_fields=("1",), places={"1": 2})
+        for _ in range(2):
+            f.apply(session, notice)
+        mine = f.apply(session, notice, profile=f.profile("degree-4y", "2018-06-30", f.job("2010-01-01")))
+        f.after_deadline(frozen, notice)
+        f.close(session, notice, "application", "eligibility")
+        f.refresh(session, mine)
+        me = candidate_account(session, mine)
+        legal = staff_account(session, Role.LEGAL_OFFICER, "legal-officer@epso.example")
+        board = staff_account(session, Role.BOARD_MEMBER, "board-member@epso.example", boards=[notice.reference])
+        as_me, as_legal, as_board = (actor_for(session, session.get(User, a.user_id)) for a in (me, legal, board))
+        case = file_request(session, as_me, FilingRequest("review", decision=str(f.last_decision(session, mine).id),
+                                                          details={"grounds": GROUNDS}))
+        apply(session, case, "acknowledge", as_legal)
+        apply(session, case, "analyse", as_legal, recommendation="inadmissible", ground="value-judgment",
+              reason="a value judgment of the board")
+        apply(session, case, "refer", as_legal)
+        apply(session, case, "decide", as_board, outcome="rejected", reason="the traineeship is not experience")
+        apply(session, case, "reply", as_legal, body=REPLY)
+        attach(session, case, Upload("reasons.txt", b"The board's reasons, in full.", "text/plain"), kind="reply",
+               actor=as_legal)
+        return Answered(me=me, case=case.reference, reply=REPLY)
 
 
 @dataclass(frozen=True)

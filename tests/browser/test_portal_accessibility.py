@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from . import pages
-from .scenes import PDF, two_excluded_candidates
+from .scenes import PDF, answered_review, two_excluded_candidates
 from .support import axe, describe, screenshot
 
 GROUNDS = {"en": "The board did not count my eighteen months at the Court of Auditors.",
@@ -106,6 +106,23 @@ def test_every_portal_page_has_no_accessibility_violation(live_server, page, fro
     tour.check("My cases", "portal-my-cases")
     page.goto(live_server("/account/password"))
     tour.check("change of password")
+    tour.done()
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de"])
+def test_an_answered_case_is_read_in_the_browser_with_no_accessibility_violation(live_server, page, frozen, language):
+    """The reply, its document and the outcome on the case page: the letter is read in the page (in the
+    language it was written in, marked as such), the document is a download."""
+    scene = answered_review(live_server.db, frozen)
+    pages.login(page, live_server.url, scene.me.email, scene.me.password)
+    response = page.goto(pages.with_language(f"{live_server.url}/portal/cases/{scene.case}", language))
+    assert response.status == 200
+    reply = page.locator("article.message-out").filter(has_text=scene.reply[:40])
+    expect(reply).to_be_visible()
+    assert reply.get_attribute("lang") == "en"                   # the letter's language, not the page's
+    expect(page.get_by_role("link", name="reasons.txt")).to_be_visible()
+    tour = Tour(page, language)
+    tour.check("an answered case", "portal-case-answered")
     tour.done()
 
 
