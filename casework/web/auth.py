@@ -178,11 +178,14 @@ def _blocked(db, kind: AttemptKind, form, limits: throttle.Limits) -> tuple[str,
     email = form.email.data.strip().lower()
     if not throttle.blocked(db, kind, email, _client(), limits):
         return email, False
-    minutes = max(1, int(limits.window.total_seconds() // 60))
     form.form_errors.append(gettext("Too many attempts with this e-mail address or from this connection. Wait "
                                     "%(minutes)d minutes and try again, or choose a new password with the link "
-                                    "below.", minutes=minutes))
+                                    "below.", minutes=_minutes(limits)))
     return email, True
+
+
+def _minutes(limits: throttle.Limits) -> int:
+    return max(1, int(limits.window.total_seconds() // 60))
 
 
 # --- logging in and out ---------------------------------------------------------------------------
@@ -353,7 +356,13 @@ def change_password():
     form.account_email = user.email
     if not form.validate_on_submit():
         return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+    db, limits, email = get_session(), _limits("LOGIN"), user.email.lower()
+    if throttle.blocked(db, AttemptKind.LOGIN, email, _client(), limits):     # guessing it counts as logging in
+        form.form_errors.append(gettext("Too many wrong passwords. Wait %(minutes)d minutes and try again.",
+                                        minutes=_minutes(limits)))
+        return render_template("auth/change_password.html", form=form), 429
     if not passwords.verify(user.password_hash, form.current.data, _hasher()):
+        throttle.count(db, AttemptKind.LOGIN, email, _client(), limits)
         form.current.errors.append(gettext("This is not your current password."))
         return render_template("auth/change_password.html", form=form), 422
     try:

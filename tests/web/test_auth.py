@@ -479,6 +479,22 @@ def test_a_password_change_logs_out_the_other_browsers_and_keeps_this_one(app, d
     assert here.logged_in() and not there.logged_in()
 
 
+def test_guessing_the_current_password_is_limited_like_logging_in(app, database, frozen):
+    """A session left open is no way round the limit: wrong current passwords count as failed logins of
+    the account, and after five even the right one is refused for the window (then accepted)."""
+    email = make_user(database)
+    browser = Browser(app)
+    browser.login(email)
+    change = {"password": "another long password", "password_again": "another long password"}
+    for _ in range(5):
+        assert browser.post("/account/password", {"current": "a guess", **change}).status_code == 422
+    refused = browser.post("/account/password", {"current": PASSWORD, **change})
+    assert refused.status_code == 429 and "Too many wrong passwords" in refused.get_data(as_text=True)
+    assert Browser(app).login(email).status_code == 429          # the account's logins are held back too
+    frozen.advance(minutes=15, seconds=1)
+    assert browser.post("/account/password", {"current": PASSWORD, **change}).status_code == 302
+
+
 def test_a_cookie_of_an_older_session_version_logs_nobody_in(app, database):
     email = make_user(database, Role.ADMIN)
     browser = Browser(app)

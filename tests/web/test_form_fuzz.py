@@ -52,7 +52,9 @@ FUZZ = settings(max_examples=int(os.environ.get("CASEWORK_FUZZ_EXAMPLES", "30"))
 # the fuzzing runs on SQLite; CASEWORK_FUZZ_BACKENDS=sqlite,postgresql runs it on PostgreSQL too (the NUL
 # bytes and the longest values run on every configured backend whatever it says)
 FUZZ_BACKENDS = tuple(os.environ.get("CASEWORK_FUZZ_BACKENDS", "sqlite").split(","))
-TABLES = ("cases", "case_documents", "pending_registrations", "users")
+# every table a filing, a registration or a password change writes (login_attempts changes on a refusal)
+TABLES = ("cases", "case_deadlines", "case_documents", "case_messages", "due_events", "audit_events", "outbox",
+          "pending_registrations", "users")
 
 # --- what is sent ------------------------------------------------------------------------------------
 
@@ -140,6 +142,18 @@ MESSAGES = ('class="errors"', 'class="error-summary"', "Your request was not fil
 def counts(db) -> dict[str, int]:
     with db.engine.connect() as connection:
         return {t: connection.execute(sql(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
+
+
+def rows_of_newest_case(db) -> dict[str, int]:
+    """The rows of the case filed last, table by table (its deadlines, documents, messages, due events,
+    mail and audit rows): what an accepted filing may add, and nothing else."""
+    with db.engine.connect() as connection:
+        case_id = connection.execute(sql("SELECT max(id) FROM cases")).scalar_one()
+        rows = {t: connection.execute(sql(f"SELECT count(*) FROM {t} WHERE case_id = :c"), {"c": case_id}).scalar_one()
+                for t in ("case_deadlines", "case_documents", "case_messages", "due_events", "outbox")}
+        rows["audit_events"] = connection.execute(sql(
+            "SELECT count(*) FROM audit_events WHERE entity = 'case' AND entity_id = :c"), {"c": case_id}).scalar_one()
+    return {"cases": 1, **rows}
 
 
 def body(response) -> str:
@@ -282,7 +296,8 @@ def test_reset_with_token_fuzz(accounts, token, password, again, csrf):
     data = {"password": new, "password_again": new if again == "same" else again}
     token_value = csrf_value(csrf, client, url, "") if token == "valid" else "x"
     response = client.post(url, data=with_token(data, token_value))
-    assert settle(response, db, before) == before
+    after = settle(response, db, before)
+    assert after == {**before, "audit_events": before["audit_events"] + (response.status_code == 302)}
     with db.session_scope() as s:
         stored = s.scalar(select(User).where(User.email == email)).password_hash
     changed = not passwords.verify(stored, PASSWORD, passwords.hasher(**passwords.TESTING))
@@ -319,7 +334,8 @@ def test_password_change_fuzz(accounts, current, password, again, csrf):
     before = counts(db)
     response = client.post("/account/password", data=with_token(data, csrf_value(
         csrf, client, "/account/password", other_token(app, "/login"))))
-    assert settle(response, db, before) == before
+    after = settle(response, db, before)
+    assert after == {**before, "audit_events": before["audit_events"] + (response.status_code == 302)}
     with db.session_scope() as s:
         stored = s.scalar(select(User).where(User.email == email)).password_hash
     changed = not passwords.verify(stored, PASSWORD, passwords.hasher(**passwords.TESTING))
@@ -413,8 +429,9 @@ def test_filing_form_fuzz(portal, kind, data):
     if response.status_code < 400:
         assert response.status_code == 302, response.status_code
         assert csrf == "good" and all(UPLOADS[u][3] for u in uploads)
-        assert after == {**before, "cases": before["cases"] + 1,
-                         "case_documents": before["case_documents"] + len(uploads)}
+        added = rows_of_newest_case(world.db)
+        assert added["case_documents"] == len(uploads) and added["case_messages"] >= 1 and added["audit_events"] >= 1
+        assert after == {t: before[t] + added.get(t, 0) for t in TABLES}
         _stored_ok(world, kind, response.headers["Location"].rsplit("/", 1)[-1], fields, uploads)
     else:
         if csrf != "good":
