@@ -3,18 +3,23 @@ address, for alice (the owner), bob (another candidate), a legal officer and an 
 
 Every view loads, then authorises: the owner gets the page; another candidate gets 404 for alice's
 decision, case and document (never 403: their existence must not leak) and their own pages for the
-lists; anyone who is not a candidate gets 404 (the portal is the candidates'); an anonymous visitor
-is sent to the login page. A test keeps the matrix covering every route of the blueprint.
+lists; anyone who is not a candidate gets 404 (the portal is the candidates'), whatever their role,
+the board member who sits on alice's selection board included; an anonymous visitor is sent to the
+login page. A test keeps the matrix covering every route of the blueprint.
 """
 from __future__ import annotations
 
 import re
 
 import pytest
+from sqlalchemy import select
+
+from casework.auth.models import Role, User
 
 from . import portal_world as w
 
 WHO = ("owner", "other", "legal", "anonymous")
+STAFF = (Role.HEAD_OF_UNIT, Role.EPSO_OFFICER, Role.BOARD_MEMBER, Role.APPOINTING_AUTHORITY, Role.ADMIN)
 # route (with alice's ids) -> expected status for owner, other candidate, legal officer, anonymous
 MATRIX = {
     "/portal/": (200, 200, 404, 302),
@@ -44,6 +49,9 @@ def world(tmp_path_factory):
             fresh_database("sqlite", tmp_path_factory.mktemp("access")) as db:
         world = w.build(db, frozen)
         world.app = w.app_for(db)
+        with db.session_scope() as session:      # the world's board member sits on alice's board
+            world.staff = {role: session.scalar(select(User.id).where(User.role == role)) or w._user(session, role).id
+                           for role in STAFF}
         yield world
 
 
@@ -66,6 +74,18 @@ def test_the_access_matrix(world, route, who):
         body = response.get_data(as_text=True)
         for secret in (w.GROUNDS, w.REPLY, "diploma.pdf"):
             assert secret not in body
+
+
+@pytest.mark.parametrize("route", MATRIX)
+@pytest.mark.parametrize("role", STAFF, ids=lambda role: role.value)
+def test_no_other_role_sees_anything_of_the_portal(world, route, role):
+    client = world.app.test_client()
+    w.login(client, world.staff[role])
+    response = client.get(route.format(**vars(world)))
+    assert response.status_code == 404, (role, route)
+    body = response.get_data(as_text=True)
+    for secret in (w.GROUNDS, w.REPLY, "diploma.pdf"):
+        assert secret not in body
 
 
 @pytest.mark.parametrize("who", ("other", "legal"))
