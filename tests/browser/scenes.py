@@ -130,6 +130,26 @@ def answered_review(db: Database, frozen) -> Answered:
         return Answered(me=me, case=case.reference, reply=REPLY)
 
 
+def tested_candidate(db: Database, frozen) -> Account:
+    """A candidate of AD/398/22 field 1 through the talent screener and the assessment centre, with her
+    results published: the screener's weights and marks, the verbal MCQ (20 questions, 5 wrong: her
+    answers against the correct ones, by reference) and the competency passport."""
+    from datetime import UTC, date, datetime
+
+    from casework.competitions import results
+    from tests.competitions.test_neutralisation import VERBAL, _key, _sheet
+    with db.session_scope() as session:
+        notice = f.publish(session, only_fields=("1",), places={"1": 10})
+        (tested,) = f.scored_through_screener(session, notice, frozen, [40])
+        _key(session, notice, "verbal", VERBAL)
+        _sheet(session, tested, "verbal", VERBAL[:20], wrong=VERBAL[:5])
+        results.record_sitting(session, tested, "verbal", date(2022, 6, 13))
+        f.marks(session, tested, numerical=7, abstract=7, competencies=60, interview=70)
+        frozen.set(datetime(2022, 6, 14, 10, tzinfo=UTC))
+        f.close(session, notice, "assessment")
+        return candidate_account(session, tested)
+
+
 @dataclass(frozen=True)
 class Imported:
     """A candidate imported with their application (an application file), no account yet: excluded from

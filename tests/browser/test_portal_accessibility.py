@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from . import pages
-from .scenes import PDF, answered_review, two_excluded_candidates
+from .scenes import PDF, answered_review, tested_candidate, two_excluded_candidates
 from .support import axe, describe, screenshot
 
 GROUNDS = {"en": "The board did not count my eighteen months at the Court of Auditors.",
@@ -123,6 +123,20 @@ def test_an_answered_case_is_read_in_the_browser_with_no_accessibility_violation
     expect(page.get_by_role("link", name="reasons.txt")).to_be_visible()
     tour = Tour(page, language)
     tour.check("an answered case", "portal-case-answered")
+    tour.done()
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de"])
+def test_results_have_no_accessibility_violation(live_server, page, frozen, language):
+    """My competitions with results: the screener's table, the MCQ answers by question reference, the
+    competency passport (C13)."""
+    me = tested_candidate(live_server.db, frozen)
+    pages.login(page, live_server.url, me.email, me.password)
+    response = page.goto(pages.with_language(f"{live_server.url}/portal/", language))
+    assert response.status == 200
+    expect(page.get_by_text("VER-001").first).to_be_visible()
+    tour = Tour(page, language)
+    tour.check("My competitions with results", "portal-my-results")
     tour.done()
 
 
