@@ -1,7 +1,7 @@
 """A candidate's whole paths through the portal, in a real browser (issue 11, "Tests"): register,
 confirm by the link mailed, log in and find their decision; file a request for review with a
 document and follow the case; file late and be told; reach for another candidate's document and
-meet a 404. Each scenario builds its own data (scenes.py) on its own live server.
+meet a 404; register a second time as the same person and be held (C1), told what happens next. Each scenario builds its own data (scenes.py) on its own live server.
 """
 from __future__ import annotations
 
@@ -197,3 +197,35 @@ def test_the_acknowledgement_deadline_names_its_event(live_server, page, frozen)
     assert "your request was registered" in event.inner_text()
     correspondence = page.locator("section[aria-labelledby=correspondence]").inner_text()
     assert "grounds:" not in correspondence          # what was filed is shown once, field by field, above
+
+
+def test_a_second_registration_of_the_same_person_is_held_and_the_person_told_what_happens_next(live_server, page,
+                                                                                               frozen):
+    """C1, in French: the identity document of a candidate on record, under another address, makes no
+    second account (nor takes over the record). Once the address is confirmed the page says
+    the registration is held for EPSO, gives its reference and what happens next; the legal team is
+    mailed; logging in is refused. The pages have no accessibility violation."""
+    imported = imported_excluded_candidate(live_server.db, frozen)
+    other_address = "another-address@example.org"
+    page.goto(pages.with_language(live_server("/register"), "fr"))
+    form = page.locator("form").filter(has=page.locator('[name="password_again"]'))
+    for name, value in (("email", other_address), ("surname", imported.surname), ("given_names", imported.given_names),
+                        ("birth_date", "1990-04-23"), ("identity_document", imported.identity_document),
+                        ("password", PASSWORD), ("password_again", PASSWORD)):
+        form.locator(f'[name="{name}"]').fill(value)
+    with page.expect_navigation():
+        form.locator('[type="submit"]').click()
+    page.goto(confirmation_link(live_server, other_address))
+    with page.expect_navigation():
+        page.locator("main form").locator('[type="submit"]').click()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert pages.heading(page) == "Votre inscription est en cours de vérification"
+    text = page.locator("main").inner_text()
+    assert re.search(r"REG-\d+", text), text                 # the reference to quote
+    assert other_address in text and "EPSO" in text, text
+    assert_accessible(page)
+    with live_server.db.session_scope() as session:
+        flagged = session.scalars(select(OutboxMessage.template).where(OutboxMessage.template == "account-held")).all()
+    assert flagged == ["account-held"]
+    pages.submit_login(page, live_server.url, other_address, PASSWORD)
+    assert page.url.startswith(live_server("/login")), page.url          # no account was made
