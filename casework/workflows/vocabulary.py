@@ -29,6 +29,8 @@ from typing import Any
 
 from ..cases.models import CaseState, CaseType, DecidingBody
 from ..competitions.definition import PHASE_KINDS
+from ..deadlines.calendars import PATTERNS
+from ..deadlines.official_calendars import OFFICIAL_YEARS
 from . import disclosure
 from .effects import INADMISSIBILITY_GROUNDS
 from .machines import STEPS
@@ -61,6 +63,10 @@ CONTEXTS: dict[str, str] = {
     "disclosure": "P5: a category of information a candidate asked for, or the rule that excludes it; the "
                   "English is the rule's own text (casework/workflows/disclosure.py). Keep the references "
                   "to articles and annexes as they are.",
+    "holiday": "A public holiday of the EU institutions, as the reason a day is not counted in a time "
+               "limit: 'Monday 18 April 2022 is not counted: it is not a working day (Easter Monday).' The "
+               "English is the name in the holiday list; give the name used in the language's own version "
+               "of the list.",
     "date": "A date pattern in CLDR syntax (d: day, MMMM: month name, y: year; literal text in single "
             "quotes), e.g. 'd MMMM y'. Leave empty to use the language's standard long date.",
 }
@@ -145,6 +151,15 @@ def _literals(node: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef, 
                          "(casework.workflows.vocabulary.decision_kinds reads them for the catalogues)")
 
 
+def holiday_names() -> list[str]:
+    """The names of the holidays in the shipped calendars (D2), in their order: the reasons a day is
+    skipped that a computation shows. A year an administrator records may name others: shown as written."""
+    names = [name for pattern in PATTERNS.values() for *_, name, _ in pattern.fixed]
+    names += [name for pattern in PATTERNS.values() for _, name in pattern.easter]
+    names += [holiday["name"] for year in OFFICIAL_YEARS for holiday in year["holidays"]]
+    return list(dict.fromkeys(names))
+
+
 def codes() -> dict[str, list[str]]:
     """Every msgid of each context, in a stable order."""
     steps = sorted({st.trigger for steps in STEPS.values() for st in steps} | {"file"})
@@ -166,11 +181,12 @@ def codes() -> dict[str, list[str]]:
         "phase": list(PHASE_KINDS),
         "body": [b.value for b in DecidingBody],
         "disclosure": texts,
+        "holiday": holiday_names(),
         "date": ["long", "long-first-of-month"],
     }
 
 
-ENGLISH_MSGIDS = ("disclosure",)      # contexts whose msgid is already the English text
+ENGLISH_MSGIDS = ("disclosure", "holiday")      # contexts whose msgid is already the English text
 
 
 def extract(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[tuple]:

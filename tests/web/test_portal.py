@@ -170,6 +170,18 @@ def test_filing_late_is_recorded_and_said(world, alice, frozen):
     assert "Filed after the time limit" in page and "days late" in page
 
 
+def test_a_holiday_in_a_computation_is_named_in_the_pages_language(world, alice, frozen):
+    """Filed on Wednesday 13 April 2022: the acknowledgement's 15 working days skip Maundy Thursday,
+    Good Friday and Easter Monday, named in French on a French page (D2, D6)."""
+    frozen.set(datetime(2022, 4, 13, 10, tzinfo=UTC))
+    response = alice.post("/portal/file/review?lang=fr", data=review_form(world))
+    assert response.status_code == 302
+    page = text(alice.get(response.headers["Location"]))
+    assert "Jeudi saint" in page and "Vendredi saint" in page and "Lundi de Pâques" in page
+    assert "Easter Monday" not in page and "Good Friday" not in page
+    alice.get("/portal/?lang=en")
+
+
 def test_the_p4_warning_must_be_confirmed(world, alice):
     form = {"decision": str(world.exclusion), "detail_grounds": "the exclusion breaches the notice"}
     page = text(alice.get(f"/portal/file/complaint?decision={world.exclusion}"))
