@@ -28,6 +28,14 @@ class UploadRefused(MissingData):
         self.reason, self.filename, self.media_type, self.limit_mb = reason, filename, media_type, limit_mb
 
 
+class SittingNotOnRecord(MissingData):
+    """P1, P2: no sitting of the test is on record for the application and no day was given. Like
+    ``requests.DayRefused`` it has a ``reason`` (``not-on-record``) for a form to ask for the day at
+    its field in the reader's language; the message is the English sentence the command line prints."""
+
+    reason, day = "not-on-record", None
+
+
 class ConflictError(WorkflowError):
     """Someone else changed the case since it was read: reload and try again."""
 

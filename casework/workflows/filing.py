@@ -33,7 +33,7 @@ from ..deadlines import BRUSSELS, DeadlineResult, DeadlineSpec, RuleSet, compute
 from ..notifications.templates import letter
 from ..text import control_character_in
 from . import routing, timelimits
-from .errors import MissingData, NotAllowed, UploadRefused, WarningRequired
+from .errors import MissingData, NotAllowed, SittingNotOnRecord, UploadRefused, WarningRequired
 from .steps import InvalidData
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -230,8 +230,8 @@ def _event(session: Session, case_type: CaseType, application: Application | Non
         sitting = session.scalar(select(Sitting).where(Sitting.application_id == application.id,
                                                        Sitting.test == test))
         if sitting is None and sat_on is None:
-            raise MissingData(f"no sitting of {test} is on record for {application.number}: "
-                              "say on which day you sat the test")
+            raise SittingNotOnRecord(f"no sitting of {test} is on record for {application.number}: "
+                                     "say on which day you sat the test")
         if sitting is None:
             flags.append("sitting-not-on-record")      # the legal team checks the declared date
         day = sitting.sat_on if sitting is not None else sat_on

@@ -404,17 +404,20 @@ def test_malformed_subjects_are_refused_with_a_message(world, alice, url, data):
     ({"sitting": "EPSO/AD/398/22::verbal", "sat_on": "2099-01-01"}, "sat_on",
      "2099-01-01 est dans le futur : indiquez le jour où vous avez passé l’épreuve."),
     ({"sat_on": "2022-03-01"}, "sitting", "Choisissez l’épreuve que vous avez passée ce jour-là."),
+    ({"sitting": "EPSO/AD/398/22::verbal"}, "sat_on",           # no sitting of hers on record, no day given
+     "Cette épreuve n'est pas enregistrée avec le jour où vous l'avez passée : indiquez ce jour."),
 ])
 def test_the_day_a_test_was_sat_is_refused_at_its_field_in_the_candidates_language(world, alice, data, field,
                                                                                   says):
-    """P2: a day that is not a date, in the future, or given without the test: said in French at the
-    field it is about (the error summary links to it), nothing filed."""
+    """P2: a day that is not a date, in the future, given without the test, or missing for a test not on
+    record: said in French at the field it is about (the error summary links to it), nothing filed."""
     before = cases(world)
     response = alice.post("/portal/file/technical-issue?lang=fr", data={**data, "detail_description": "d"})
     page = html.unescape(text(response))
     assert response.status_code == 422 and cases(world) == before
     assert says in page and f'href="#{field}"' in page
     assert "is in the future" not in page and "is not a date" not in page and "is given without" not in page
+    assert "no sitting of" not in page
 
 
 def test_a_problem_with_the_application_form_while_applications_are_open_with_the_d10_warning(tmp_path, frozen):

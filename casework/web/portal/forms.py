@@ -33,7 +33,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...cases.models import CaseType
 from ...workflows import disclosure
-from ...workflows.errors import UploadRefused
+from ...workflows.errors import SittingNotOnRecord, UploadRefused
 from ...workflows.filing import LIST, MAX_UPLOAD_BYTES, YES_NO, Detail, Upload, details_of
 from ...workflows.requests import ABOUT_A_TEST, DayRefused, FilingRequest
 from ..security import MAX_REQUEST_BYTES
@@ -289,8 +289,10 @@ def upload_refusal(refused: UploadRefused) -> str:
     return gettext("%(file)s is not text in UTF-8: save it as UTF-8, or as a PDF.", **values)
 
 
-def day_refusal(refused: DayRefused) -> str:
-    """Why the day a test was sat was not taken, in the page's language, for its field."""
+def day_refusal(refused: DayRefused | SittingNotOnRecord) -> str:
+    """Why the day a test was sat was not taken, or why it is needed, in the page's language, for its field."""
+    if refused.reason == "not-on-record":
+        return gettext("This test is not on record with the day you sat it: give that day.")
     if refused.reason == "future":
         return gettext("%(day)s is in the future: give the day you sat the test.", day=refused.day.isoformat())
     return gettext("Give the day as year-month-day, for example 2022-03-25.")

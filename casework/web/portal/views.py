@@ -17,7 +17,7 @@ from flask_login import current_user
 from ...cases.models import CaseType
 from ...deadlines import DeadlineError
 from ...workflows import WarningRequired, WorkflowError, disclosure
-from ...workflows.errors import UploadRefused
+from ...workflows.errors import SittingNotOnRecord, UploadRefused
 from ...workflows.requests import FILEABLE, DayRefused, file_request
 from .. import get_session, read_only
 from . import forms, pages
@@ -89,7 +89,7 @@ def file(case_type: str):
         except UploadRefused as exc:               # said at the field, in the page's language
             form.evidence.errors = [*form.evidence.errors, forms.upload_refusal(exc)]
             status = 422
-        except DayRefused as exc:
+        except (DayRefused, SittingNotOnRecord) as exc:
             form.sat_on.errors = [*form.sat_on.errors, forms.day_refusal(exc)]
             status = 422
         except WarningRequired as exc:             # the domain's words are English: the page's instead
