@@ -420,6 +420,26 @@ def test_the_day_a_test_was_sat_is_refused_at_its_field_in_the_candidates_langua
     assert "no sitting of" not in page
 
 
+@pytest.mark.parametrize("path, data, field, says", [
+    ("review", {"detail_grounds": "g"}, "decision", "Choisissez la décision que vous contestez."),
+    ("access-info", {"detail_items": "marks"}, "decision", "Choisissez la décision que vous contestez."),
+    ("complaint", {"detail_grounds": "g"}, "decision",
+     "Choisissez la décision que vous contestez, ou indiquez la date à laquelle une décision aurait dû être prise."),
+    ("complaint", {"detail_grounds": "g", "detail_omission_date": "31/12/2022"}, "detail_omission_date",
+     "Indiquez le jour sous la forme année-mois-jour, par exemple 2022-03-25."),
+])
+def test_a_filing_without_its_subject_is_refused_at_its_field_in_the_candidates_language(world, alice, path, data,
+                                                                                       field, says):
+    """P3, P4, P5 sent without the decision (or for P4 the date by which one should have been taken, or
+    a date that is not one): said in French at the field, before the domain's English, nothing filed."""
+    before = cases(world)
+    response = alice.post(f"/portal/file/{path}?lang=fr", data=data)
+    page = html.unescape(text(response))
+    assert response.status_code == 422 and cases(world) == before
+    assert says in page and f'href="#{field}"' in page
+    assert "name the contested decision" not in page and "is not a date" not in page
+
+
 def test_a_problem_with_the_application_form_while_applications_are_open_with_the_d10_warning(tmp_path, frozen):
     """1 March 2022: AD/398/22 closes on 22 March at noon; questions after 15 March may not be answered (D10)."""
     from casework.auth.models import Role

@@ -11,6 +11,7 @@ does not take reaches it and is refused there, as is a file whose content is not
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext, lazy_pgettext
@@ -137,9 +138,34 @@ def _with_the_day(form: FlaskForm, field: Field) -> None:
         raise ValidationError(_l("Choose the test you sat on that day."))
 
 
+def _the_decision(form: FlaskForm, field: Field) -> None:
+    """P3, P4, P5: the contested decision, or for a complaint against a failure to act the date by which
+    one should have been taken (``filing`` refuses a filing without, in English: the form says it first,
+    at the decision's field, in the page's language)."""
+    if field.data or "decision" not in subject_fields(form.case_type):
+        return
+    omission = getattr(form, PREFIX + "omission_date", None)
+    if omission is None:
+        raise ValidationError(_l("Choose the decision you contest."))
+    if not omission.data:
+        raise ValidationError(_l("Choose the decision you contest, or give the date by which a decision should "
+                                 "have been taken."))
+
+
+def _a_day(form: FlaskForm, field: Field) -> None:
+    """A date typed where the browser gives no date picker: year-month-day."""
+    if field.data:
+        try:
+            date.fromisoformat(field.data.strip())
+        except ValueError:
+            raise ValidationError(_l("Give the day as year-month-day, for example 2022-03-25.")) from None
+
+
 class FilingForm(FlaskForm):
     """What every filing asks besides its details: the subject, the evidence, the warnings confirmed."""
+    case_type: CaseType                  # set by form_class
     decision = SelectField(_l("The decision you contest"), choices=[], validate_choice=False,
+                           validators=[_the_decision],
                            description=_l("Decisions published in your account, with the date of publication."))
     sitting = SelectField(_l("The test"), choices=[], validate_choice=False, validators=[_with_the_day],
                           description=_l("The competition and the test the request is about."))
@@ -173,14 +199,15 @@ def _detail_field(case_type: CaseType, detail: Detail) -> Field:
         return SelectField(choices=CHOICES[detail.key], validators=[Optional()], **text)
     if detail.key in TEXT_AREAS:
         return TextAreaField(validators=required, **text)
-    return StringField(validators=required, render_kw={"type": "date"} if detail.key == "omission_date" else None,
-                       **text)
+    if detail.key == "omission_date":
+        return StringField(validators=[*required, _a_day], render_kw={"type": "date"}, **text)
+    return StringField(validators=required, **text)
 
 
 def form_class(case_type: CaseType) -> type[FilingForm]:
     """The form of ``case_type``: the common fields and one field per detail it takes."""
     fields = {PREFIX + detail.key: _detail_field(case_type, detail) for detail in details_of(case_type)}
-    return type(f"{case_type.name.title().replace('_', '')}Form", (FilingForm,), fields)
+    return type(f"{case_type.name.title().replace('_', '')}Form", (FilingForm,), {"case_type": case_type, **fields})
 
 
 def subject_fields(case_type: CaseType) -> tuple[str, ...]:
