@@ -130,7 +130,7 @@ def answered_review(db: Database, frozen) -> Answered:
         return Answered(me=me, case=case.reference, reply=REPLY)
 
 
-def tested_candidate(db: Database, frozen) -> Account:
+def candidate_with_results(db: Database, frozen) -> Account:
     """A candidate of AD/398/22 field 1 through the talent screener and the assessment centre, with her
     results published: the screener's weights and marks, the verbal MCQ (20 questions, 5 wrong: her
     answers against the correct ones, by reference) and the competency passport."""

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from . import pages
-from .scenes import PDF, answered_review, tested_candidate, two_excluded_candidates
+from .scenes import PDF, answered_review, candidate_with_results, two_excluded_candidates
 from .support import axe, describe, screenshot
 
 GROUNDS = {"en": "The board did not count my eighteen months at the Court of Auditors.",
@@ -130,7 +130,7 @@ def test_an_answered_case_is_read_in_the_browser_with_no_accessibility_violation
 def test_results_have_no_accessibility_violation(live_server, page, frozen, language):
     """My competitions with results: the screener's table, the MCQ answers by question reference, the
     competency passport (C13)."""
-    me = tested_candidate(live_server.db, frozen)
+    me = candidate_with_results(live_server.db, frozen)
     pages.login(page, live_server.url, me.email, me.password)
     response = page.goto(pages.with_language(f"{live_server.url}/portal/", language))
     assert response.status == 200

@@ -440,6 +440,21 @@ def test_a_filing_without_its_subject_is_refused_at_its_field_in_the_candidates_
     assert "name the contested decision" not in page and "is not a date" not in page
 
 
+def test_a_date_filed_that_is_not_one_is_shown_as_it_was_filed(world, alice):
+    """The domain keeps the details it is given: a complaint with its decision and an omission date that
+    is no date (irrelevant then) shows on the case page as filed, never as a 500 (found by the fuzzing)."""
+    from casework.auth.actors import actor_for
+    from casework.auth.models import User
+    from casework.workflows.requests import FilingRequest, file_request
+    with world.db.session_scope() as session:
+        case = file_request(session, actor_for(session, session.get(User, world.alice)), FilingRequest(
+            "complaint", decision=str(world.exclusion), details={"grounds": "g", "omission_date": "Съдебна практика"},
+            confirmed=[filing.BOARD_WARNING_CODE]))
+        reference = case.reference
+    response = alice.get(f"/portal/cases/{reference}")
+    assert response.status_code == 200 and "Съдебна практика" in text(response)
+
+
 def test_a_problem_with_the_application_form_while_applications_are_open_with_the_d10_warning(tmp_path, frozen):
     """1 March 2022: AD/398/22 closes on 22 March at noon; questions after 15 March may not be answered (D10)."""
     from casework.auth.models import Role

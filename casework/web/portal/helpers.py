@@ -53,5 +53,14 @@ def num(value: object) -> str:
     return "" if value is None else number(value, _language())
 
 
+def day_as_filed(value: str) -> str:
+    """A day a candidate filed (the day of a test, the date a decision was due), in words when it is a
+    date or an instant, else as it was filed (the command line stores what it is given)."""
+    try:
+        return day(value)
+    except ValueError:
+        return value
+
+
 def template_helpers() -> dict[str, Any]:
-    return {"day": day, "when": when, "period": period, "num": num}
+    return {"day": day, "day_as_filed": day_as_filed, "when": when, "period": period, "num": num}
