@@ -194,6 +194,27 @@ def test_the_p4_warning_must_be_confirmed(world, alice):
     assert accepted.status_code == 302 and cases(world) == before + 1
 
 
+def test_the_p4_warning_is_about_the_decision_chosen_in_the_form_not_the_one_in_the_address(world, alice):
+    """A complaint form opened for one board decision (?decision=A) and sent for another (B), unconfirmed:
+    the warning shown again gives B's court window (D7), never A's."""
+    from casework.competitions.models import Decision
+    with world.db.session_scope() as session:
+        first = session.get(Decision, world.exclusion)
+        second = Decision(**{c: getattr(first, c) for c in ("application_id", "notice_version_id", "kind", "author",
+                                                            "phase", "outcome", "ground", "reason")},
+                          published_at=datetime(2022, 6, 1, 10, tzinfo=UTC))
+        session.add(second)
+        session.flush()
+        second_id = second.id
+    refused = alice.post(f"/portal/file/complaint?decision={world.exclusion}",
+                         data={"decision": str(second_id), "detail_grounds": "the second exclusion breaches the notice"})
+    page = html.unescape(text(refused))
+    assert refused.status_code == 422
+    first_window = re.findall(r"it ends on (\S+ \S+ \S+)", text(alice.get(f"/portal/file/complaint?decision={world.exclusion}")))
+    again = re.findall(r"it ends on (\S+ \S+ \S+)", page)
+    assert first_window and again and set(again).isdisjoint(first_window), (first_window, again)
+
+
 def test_the_p4_warning_a_complaint_was_sent_without_is_said_again_in_the_pages_language(world, alice):
     """Posted without confirming, the P4 warning comes back in French on a French page, as the form
     first showed it, never in the domain's English."""
@@ -427,6 +448,8 @@ def test_the_day_a_test_was_sat_is_refused_at_its_field_in_the_candidates_langua
      "Choisissez la décision que vous contestez, ou indiquez la date à laquelle une décision aurait dû être prise."),
     ("complaint", {"detail_grounds": "g", "detail_omission_date": "31/12/2022"}, "detail_omission_date",
      "Indiquez le jour sous la forme année-mois-jour, par exemple 2022-03-25."),
+    ("complaint", {"detail_grounds": "g", "detail_omission_date": " 2022-03-25"}, "detail_omission_date",
+     "Indiquez le jour sous la forme année-mois-jour, par exemple 2022-03-25."),     # as filing reads it
 ])
 def test_a_filing_without_its_subject_is_refused_at_its_field_in_the_candidates_language(world, alice, path, data,
                                                                                        field, says):
@@ -440,19 +463,21 @@ def test_a_filing_without_its_subject_is_refused_at_its_field_in_the_candidates_
     assert "name the contested decision" not in page and "is not a date" not in page
 
 
-def test_a_date_filed_that_is_not_one_is_shown_as_it_was_filed(world, alice):
+@pytest.mark.parametrize("filed", ["Съдебна практика", "0001-01-01T00:00+01:00", "9999-12-31T23:59"])
+def test_a_date_filed_that_is_not_one_is_shown_as_it_was_filed(world, alice, filed):
     """The domain keeps the details it is given: a complaint with its decision and an omission date that
-    is no date (irrelevant then) shows on the case page as filed, never as a 500 (found by the fuzzing)."""
+    is no date, or an instant at the calendar's edge (irrelevant then), shows on the case page as filed,
+    never as a 500 (found by the fuzzing and by review)."""
     from casework.auth.actors import actor_for
     from casework.auth.models import User
     from casework.workflows.requests import FilingRequest, file_request
     with world.db.session_scope() as session:
         case = file_request(session, actor_for(session, session.get(User, world.alice)), FilingRequest(
-            "complaint", decision=str(world.exclusion), details={"grounds": "g", "omission_date": "Съдебна практика"},
+            "complaint", decision=str(world.exclusion), details={"grounds": "g", "omission_date": filed},
             confirmed=[filing.BOARD_WARNING_CODE]))
         reference = case.reference
     response = alice.get(f"/portal/cases/{reference}")
-    assert response.status_code == 200 and "Съдебна практика" in text(response)
+    assert response.status_code == 200 and filed in text(response)
 
 
 def test_a_problem_with_the_application_form_while_applications_are_open_with_the_d10_warning(tmp_path, frozen):

@@ -156,7 +156,7 @@ def _a_day(form: FlaskForm, field: Field) -> None:
     """A date typed where the browser gives no date picker: year-month-day."""
     if field.data:
         try:
-            date.fromisoformat(field.data.strip())
+            date.fromisoformat(field.data)          # as filing reads it: no space around
         except ValueError:
             raise ValidationError(_l("Give the day as year-month-day, for example 2022-03-25.")) from None
 

@@ -58,7 +58,7 @@ def day_as_filed(value: str) -> str:
     date or an instant, else as it was filed (the command line stores what it is given)."""
     try:
         return day(value)
-    except ValueError:
+    except (ValueError, OverflowError):      # not a date; or an instant at the calendar's edge
         return value
 
 
