@@ -77,11 +77,12 @@ def file(case_type: str):
         abort(404)
     asks = "decision" in forms.subject_fields(kind)
     named = request.args.get("decision") if asks else None
-    if named and pages.visible_decision(session, g.me, named) is None:
+    contested = pages.visible_decision(session, g.me, named) if named else None
+    if named and contested is None:
         abort(404)          # a decision in the address that is not theirs; one posted is the domain's to refuse
     posted = request.form.get("decision") if asks and request.method == "POST" else None
-    subject = posted or named      # what is contested: the decision chosen in the form, else the address's
-    contested = pages.visible_decision(session, g.me, subject) if subject else None
+    if posted and posted != named:      # what is contested: the decision chosen in the form, else the address's
+        contested = pages.visible_decision(session, g.me, posted)
     form = forms.form_class(kind)()
     warnings = pages.warnings(session, g.me, kind, contested)        # in the page's language
     forms.prepare(form, warnings)
