@@ -355,7 +355,7 @@ def _plain_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise AccountError("say why (the person is told, the audit trail keeps it)")
-    bad = bad_character(reason.replace("\n", " "))
+    bad = bad_character(reason, multiline=True)
     if bad is not None or len(reason) > MAX_REASON:
         raise AccountError(f"the reason holds a control character ({bad})" if bad is not None else
                            f"the reason is longer than {MAX_REASON} characters")

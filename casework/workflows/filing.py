@@ -38,17 +38,11 @@ from .steps import InvalidData
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_FILENAME = 200         # a stored document's name (the column's length): a longer one is shortened
-UPLOAD_TYPES = {        # media type: the bytes a real file of that type starts with
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "text/plain": (),
-}
-EXTENSIONS = {           # media type: the endings a stored name may keep (the first is added otherwise)
-    "application/pdf": (".pdf",),
-    "image/png": (".png",),
-    "image/jpeg": (".jpg", ".jpeg"),
-    "text/plain": (".txt",),
+UPLOAD_TYPES = {        # media type: (the bytes a real file of it starts with, the endings its stored name may
+    "application/pdf": ((b"%PDF-",), (".pdf",)),                      # keep: the first is added otherwise)
+    "image/png": ((b"\x89PNG\r\n\x1a\n",), (".png",)),
+    "image/jpeg": ((b"\xff\xd8\xff",), (".jpg", ".jpeg")),
+    "text/plain": ((), (".txt",)),
 }
 
 BOARD_WARNING_CODE = "p4-board-decision"
@@ -373,7 +367,7 @@ def checked(upload: Upload, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[str, str
         raise refused("empty", f"{called} is empty")
     if len(upload.content) > max_bytes:
         raise refused("size", f"{called} is larger than {limit} MB")
-    magic = UPLOAD_TYPES[media_type]
+    magic, endings = UPLOAD_TYPES[media_type]
     if magic and not upload.content.startswith(magic):
         raise refused("content", f"{called} is not a real {media_type} file")
     if media_type == "text/plain":
@@ -381,8 +375,8 @@ def checked(upload: Upload, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[str, str
             upload.content.decode("utf-8")
         except UnicodeDecodeError:
             raise refused("text", f"{called} is not UTF-8 text") from None
-    if not name.lower().endswith(EXTENSIONS[media_type]):
-        name += EXTENSIONS[media_type][0]
+    if not name.lower().endswith(endings):
+        name += endings[0]
     return _stored_name(name), media_type
 
 

@@ -110,7 +110,7 @@ def filing_lateness(session: Session, case: Case, rule: str, event: date | datet
     forward; the day Art 3(4)-(5) would give) is flagged ``within-outer-limit``: the deciding body
     weighs it when it decides on the lateness.
     """
-    result = compute(DeadlineSpec.for_rule(rule, event, rule_set or rule_set_for(case)), stored_calendars(session))
+    result = _under_rule(case, rule, event, rule_set)
     late_by = result.deadline and (filed_at - result.deadline)
     if late_by and late_by > timedelta(0):
         case.late, case.lateness_seconds = True, int(late_by.total_seconds())
@@ -176,8 +176,12 @@ def apply_clock_decision(case: Case, name: str, decision: ClockDecision) -> dict
 
 def last_day_under(case: Case, rule: str, row: CaseDeadline) -> date:
     """The last day ``rule`` gives from the same event as ``row`` (D8: the extended period)."""
-    event = DeadlineSpec.from_dict(row.spec).event
-    return compute(DeadlineSpec.for_rule(rule, event, rule_set_for(case)), calendars_of(case)).last_day
+    return _under_rule(case, rule, DeadlineSpec.from_dict(row.spec).event).last_day
+
+
+def _under_rule(case: Case, rule: str, event: date | datetime, rule_set: RuleSet | None = None) -> DeadlineResult:
+    """What ``rule`` gives from ``event`` under the case's rule set (D9) and the calendars in force (D2)."""
+    return compute(DeadlineSpec.for_rule(rule, event, rule_set or rule_set_for(case)), calendars_of(case))
 
 
 def decisions_of(row: CaseDeadline, kind: str) -> list[dict[str, Any]]:
