@@ -552,6 +552,16 @@ def test_in_production_a_mailed_link_starts_with_the_sites_address_whatever_host
     assert re.search(r"https://casework\.example\.eu/reset/[A-Za-z0-9_.\-]+", message.body), message.body
 
 
+@pytest.mark.parametrize("role", [r for r in Role if r is not Role.CANDIDATE], ids=lambda r: r.value)
+def test_the_menu_offers_the_candidates_portal_to_candidates_only(app, database, role):
+    """The portal answers anyone else with 404s: a staff member's menu does not lead there."""
+    browser = Browser(app)
+    assert 'href="/portal/cases"' in browser.get("/").get_data(as_text=True)      # a visitor: to log in
+    browser.login(make_user(database, role))
+    menu = browser.get("/").get_data(as_text=True)
+    assert 'href="/portal/' not in menu and 'href="/account/password"' in menu
+
+
 def test_a_logged_in_user_finds_the_change_of_password_in_the_menu(app, database):
     browser = Browser(app)
     assert 'href="/account/password"' not in browser.get("/").get_data(as_text=True)
